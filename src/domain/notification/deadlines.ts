@@ -1,4 +1,4 @@
-import { type Day, addDays, lastDayOfDaysBeginningWith, lastDayOfMonthsBeginningWith } from '../dates/day.ts'
+import { addDays, type Day, lastDayOfDaysBeginningWith, lastDayOfMonthsBeginningWith } from '../dates/day.ts'
 import type { LegalSettings } from '../settings/legal-settings.ts'
 
 // Deadlines "within the period of 3 days beginning with" an event (SOA 2003
@@ -32,11 +32,7 @@ export function initialNotificationDue(
  * under 18 on the relevant date) beginning with the first notification after
  * release.
  */
-export function earliestReviewDate(
-  firstNotification: Day,
-  under18OnRelevantDate: boolean,
-  legal: LegalSettings,
-): Day {
+export function earliestReviewDate(firstNotification: Day, under18OnRelevantDate: boolean, legal: LegalSettings): Day {
   const years = under18OnRelevantDate ? legal.indefiniteReviewYears.youth : legal.indefiniteReviewYears.adult
   return addDays(lastDayOfMonthsBeginningWith(firstNotification, years * 12), 1)
 }

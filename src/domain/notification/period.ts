@@ -1,4 +1,4 @@
-import { type Day, addDays, lastDayOfMonthsBeginningWith } from '../dates/day.ts'
+import { addDays, type Day, lastDayOfMonthsBeginningWith } from '../dates/day.ts'
 import type { NotificationPeriod } from '../explain/evaluation.ts'
 import type { Disposal } from '../record/person-record.ts'
 import type { LegalSettings } from '../settings/legal-settings.ts'
@@ -34,7 +34,11 @@ const indefinite = (row: string): PeriodRow => ({
 })
 
 /** The s.82 period for a disposal; `caution` for a person cautioned (s.80(1)(d)). */
-export function notificationPeriodFor(disposal: Disposal | 'caution', under18: boolean, legal: LegalSettings): PeriodRow {
+export function notificationPeriodFor(
+  disposal: Disposal | 'caution',
+  under18: boolean,
+  legal: LegalSettings,
+): PeriodRow {
   if (disposal === 'caution') return fixed(2, 'a person cautioned', under18)
   switch (disposal.type) {
     case 'custody': {
@@ -44,7 +48,9 @@ export function notificationPeriodFor(disposal: Disposal | 'caution', under18: b
       }
       // SOA 2003 s.131: a detention and training order counts as imprisonment for half its term.
       const months = disposal.detentionAndTraining ? disposal.months / 2 : disposal.months
-      const term = disposal.detentionAndTraining ? `detention of ${months} months (half the DTO, s.131)` : `imprisonment of ${months} months`
+      const term = disposal.detentionAndTraining
+        ? `detention of ${months} months (half the DTO, s.131)`
+        : `imprisonment of ${months} months`
       if (months >= 30) return indefinite(`${term}: 30 months or more`)
       if (months > 6) return fixed(10, `${term}: more than 6 months but less than 30 months`, under18)
       return fixed(7, `${term}: 6 months or less`, under18)

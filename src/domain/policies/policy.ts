@@ -1,7 +1,7 @@
 import type { Day } from '../dates/day.ts'
+import type { CaseFacts } from '../eligibility/case-facts.ts'
 import type { PolicyEvaluation, PolicyId } from '../explain/evaluation.ts'
 import type { LegalSettings } from '../settings/legal-settings.ts'
-import type { CaseFacts } from '../eligibility/case-facts.ts'
 
 // A registration policy: a named, versioned rule set with its source and its
 // interpretation settings. Adding a proposal means adding one file that

@@ -50,6 +50,7 @@ export interface Conviction {
 export interface Caution {
   id: string
   date: Day
+  offenceDate?: Day
   offence: OffenceCode
   domesticAbuse?: boolean
   victims: Victim[]

@@ -1,0 +1,239 @@
+import { readFile } from 'node:fs/promises'
+import { type ParseArgsOptionsConfig, parseArgs } from 'node:util'
+import { parseExplainInput } from '../contracts/explain-input.ts'
+import { explanationToJson } from '../contracts/explain-output.ts'
+import { type Day, parseDay } from '../domain/dates/day.ts'
+import type { PolicyId } from '../domain/explain/evaluation.ts'
+import { offencesJson, offencesText, policiesJson, policiesText } from './catalogues.ts'
+import { explanationText } from './report.ts'
+
+// The `dasr` command line. `run` turns arguments into the whole of stdout,
+// stderr and the exit code, so nothing is printed until the answer is complete
+// (never a partial answer). Exit codes: 0 success; 2 bad input or usage; 1 an
+// unexpected internal error.
+//
+// The policies and the explanation core are loaded only by the commands that
+// need them, so `dasr offences`, `--help` and input checking stay fast.
+
+export interface CliResult {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+/** Bad input or usage: each line is printed to stderr as is, exit code 2. */
+export class UsageError extends Error {
+  lines: string[]
+  constructor(lines: string | string[]) {
+    const all = (Array.isArray(lines) ? lines : [lines]).map(oneLine)
+    super(all.join('\n'))
+    this.name = 'UsageError'
+    this.lines = all
+  }
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, ' ').trim()
+}
+
+const helpText = `dasr: domestic abuse and stalking register (England and Wales), explainable policies
+
+Usage:
+  dasr explain FILE [--policy ID]... [--json] [--as-of YYYY-MM-DD]
+  dasr explain --example
+  dasr offences [--json]
+  dasr policies [--json]
+  dasr help | --help
+  dasr --version
+
+Commands:
+  explain    Evaluate one person's record (a JSON file, or - for stdin) against every
+             registration policy, or only those named with --policy (repeatable).
+             --as-of overrides the file's "asOf"; without either, today in London is used.
+             --json prints the machine-readable explanation instead of the report.
+             --example prints a sample input file.
+  offences   The offence catalogue: codes, statutes, maximum penalties, schedule listings.
+  policies   The registration policies, their sources and interpretation settings.
+
+Exit codes: 0 success; 2 bad input or usage (one line per problem on stderr);
+1 internal error (set DASR_DEBUG=1 for the stack trace).
+All data used with this tool must be lawfully held; examples are synthetic.`
+
+const help = { type: 'boolean', short: 'h' } as const
+
+function parse<O extends ParseArgsOptionsConfig>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true })
+  } catch (error) {
+    // parseArgs reports unknown options and missing values as TypeErrors with an ERR_PARSE_ARGS_* code.
+    const code = (error as { code?: unknown }).code
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+      const message = (error as Error).message
+      const unknown = /^Unknown option '([^']+)'/.exec(message)
+      const problem = unknown ? `unknown option ${JSON.stringify(unknown[1])}` : message
+      throw new UsageError(`dasr: ${problem} (run "dasr --help")`)
+    }
+    throw error
+  }
+}
+
+function noPositionals(positionals: string[]): void {
+  if (positionals.length > 0) {
+    throw new UsageError(`dasr: unexpected argument ${JSON.stringify(positionals[0])} (run "dasr --help")`)
+  }
+}
+
+async function version(): Promise<string> {
+  const text = await readFile(new URL('../../package.json', import.meta.url), 'utf8')
+  return String((JSON.parse(text) as { version?: unknown }).version)
+}
+
+function ok(stdout: string): CliResult {
+  return { code: 0, stdout: stdout.endsWith('\n') ? stdout : `${stdout}\n`, stderr: '' }
+}
+
+const json = (value: unknown) => JSON.stringify(value, null, 2)
+
+async function loadPolicies() {
+  const { policyById, policyIds } = await import('../domain/policies/registry.ts')
+  return { policyById, policyIds }
+}
+
+async function readInput(file: string): Promise<string> {
+  try {
+    if (file === '-') {
+      const chunks: Buffer[] = []
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+      return Buffer.concat(chunks).toString('utf8')
+    }
+    return await readFile(file, 'utf8')
+  } catch (error) {
+    const code = (error as { code?: unknown }).code
+    const reasons: Record<string, string> = {
+      ENOENT: 'no such file',
+      EACCES: 'permission denied',
+      EISDIR: 'it is a directory',
+      ENOTDIR: 'a part of the path is not a directory',
+    }
+    const reason = (typeof code === 'string' && reasons[code]) || (error as Error).message
+    throw new UsageError(`${displayName(file)}: cannot read the file (${reason})`)
+  }
+}
+
+const displayName = (file: string) => (file === '-' ? '<stdin>' : file)
+
+async function explain(args: string[]): Promise<CliResult> {
+  const { values, positionals } = parse(args, {
+    policy: { type: 'string', multiple: true },
+    json: { type: 'boolean' },
+    'as-of': { type: 'string' },
+    example: { type: 'boolean' },
+    help,
+  })
+  if (values.help) return ok(helpText)
+  if (values.example) {
+    if (positionals.length > 0) throw new UsageError('dasr: explain --example takes no FILE')
+    return ok(await readFile(new URL('../../examples/person.json', import.meta.url), 'utf8'))
+  }
+  if (positionals.length === 0) throw new UsageError('dasr: explain needs a FILE (or - for stdin); see "dasr --help"')
+  if (positionals.length > 1) {
+    throw new UsageError(`dasr: explain takes one FILE, got ${positionals.length}: ${positionals.join(' ')}`)
+  }
+  const file = positionals[0] as string
+
+  let asOf: Day | undefined
+  if (values['as-of'] !== undefined) {
+    asOf = parseDay(values['as-of'])
+    if (asOf === undefined) {
+      throw new UsageError(`--as-of: ${JSON.stringify(values['as-of'])} is not a calendar date (expected YYYY-MM-DD)`)
+    }
+  }
+
+  let selected: PolicyId[] | undefined
+  if (values.policy !== undefined) {
+    const { policyIds } = await loadPolicies()
+    const known = new Set<string>(policyIds)
+    const unknown = values.policy.filter((id) => !known.has(id))
+    if (unknown.length > 0) {
+      throw new UsageError(
+        unknown.map((id) => `--policy: unknown policy ${JSON.stringify(id)} (known: ${policyIds.join(', ')})`),
+      )
+    }
+    selected = [...new Set(values.policy)] as PolicyId[]
+  }
+
+  const text = await readInput(file)
+  let input: unknown
+  try {
+    input = JSON.parse(text.replace(/^\uFEFF/, ''))
+  } catch (error) {
+    throw new UsageError(`${displayName(file)}: not valid JSON: ${(error as Error).message}`)
+  }
+  const parsed = parseExplainInput(input, asOf === undefined ? {} : { asOf })
+  if (!parsed.ok) throw new UsageError(parsed.problems)
+
+  const [{ explainPerson }, { policyById }] = await Promise.all([
+    import('../domain/explain/explain.ts'),
+    loadPolicies(),
+  ])
+  const explanation = explainPerson(parsed.record, selected === undefined ? {} : { policies: selected })
+  if (values.json) return ok(json(explanationToJson(explanation)))
+  return ok(explanationText(explanation, (id) => policyById(id)))
+}
+
+async function offences(args: string[]): Promise<CliResult> {
+  const { values, positionals } = parse(args, { json: { type: 'boolean' }, help })
+  noPositionals(positionals)
+  if (values.help) return ok(helpText)
+  return ok(values.json ? json(offencesJson()) : offencesText())
+}
+
+async function policies(args: string[]): Promise<CliResult> {
+  const { values, positionals } = parse(args, { json: { type: 'boolean' }, help })
+  noPositionals(positionals)
+  if (values.help) return ok(helpText)
+  const { policyById, policyIds } = await loadPolicies()
+  const all = policyIds.map((id) => policyById(id))
+  return ok(values.json ? json(policiesJson(all)) : policiesText(all))
+}
+
+async function dispatch(argv: string[]): Promise<CliResult> {
+  const [command, ...rest] = argv
+  switch (command) {
+    case undefined:
+      throw new UsageError('dasr: missing command (run "dasr --help")')
+    case 'explain':
+      return explain(rest)
+    case 'offences':
+      return offences(rest)
+    case 'policies':
+      return policies(rest)
+    case 'help':
+      return ok(helpText)
+    default: {
+      if (!command.startsWith('-')) {
+        throw new UsageError(`dasr: unknown command ${JSON.stringify(command)} (run "dasr --help")`)
+      }
+      const { values, positionals } = parse(argv, { help, version: { type: 'boolean' } })
+      noPositionals(positionals)
+      if (values.version) return ok(await version())
+      return ok(helpText)
+    }
+  }
+}
+
+/** Runs the CLI; never throws. `debug` adds the stack trace to an internal error. */
+export async function run(argv: string[], debug = false): Promise<CliResult> {
+  try {
+    return await dispatch(argv)
+  } catch (error) {
+    if (error instanceof UsageError) return { code: 2, stdout: '', stderr: `${error.lines.join('\n')}\n` }
+    return { code: 1, stdout: '', stderr: internalError(error, debug) }
+  }
+}
+
+export function internalError(error: unknown, debug: boolean): string {
+  const message = error instanceof Error ? error.message : String(error)
+  const line = `dasr: internal error: ${oneLine(message)}\n`
+  return debug && error instanceof Error && error.stack ? `${line}${error.stack}\n` : line
+}

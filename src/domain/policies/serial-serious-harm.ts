@@ -1,0 +1,174 @@
+import type { Day } from '../dates/day.ts'
+import type { CaseFacts, OffenceRecord } from '../eligibility/case-facts.ts'
+import {
+  type CountingSettings,
+  classifySpecified,
+  convictedOfSpecifiedOffence,
+  countedRecords,
+  type DomesticAbuseReading,
+  highRiskOfSeriousHarm,
+  type RiskSettings,
+  relevantSerialOffender,
+  type SerialSettings,
+  serialOrHighRisk,
+} from '../eligibility/criteria.ts'
+import { allOf, type Finding, finding } from '../eligibility/finding.ts'
+import type { PolicyEvaluation, PolicyId, Warning } from '../explain/evaluation.ts'
+import type { LegalSettings } from '../settings/legal-settings.ts'
+import { type Criterion, chooseIndexRecord, decide, notificationConsequences } from './decide.ts'
+import type { SettingDoc } from './policy.ts'
+
+// The "serial and serious harm" test of the 2024 Lords amendment (new SOA 2003
+// s.80A; report footnote 53), shared by `lords-2024` and `broad-convicted`,
+// which differ only in whether a custodial sentence and licence are required.
+
+export interface SerialSeriousHarmSettings extends SerialSettings, RiskSettings, CountingSettings {
+  domesticAbuseReading: DomesticAbuseReading
+  /** Count cautions as well as convictions (report p.38: registration is often assumed to follow "a caution or conviction"). */
+  includeCautions: boolean
+  /** The licence (the custodial sentence) must still be running on the as-of date. */
+  licenceMustBeCurrent: boolean
+  /** Which qualifying conviction the notification period runs from. */
+  indexConviction: 'latest' | 'longest-period'
+}
+
+export const serialSeriousHarmSettingDocs: { [K in keyof SerialSeriousHarmSettings]: SettingDoc } = {
+  domesticAbuseReading: {
+    description:
+      "How 'an offence where the behaviour amounted to domestic abuse (DA Act 2021 s.1)' is read: 'flag-and-definition' (CPS DA flag, both parties 16+, personally connected), 'flag-only' or 'definition-only'.",
+    basis: 'policies.md shared definitions; report pp.33-36 on why the term is legally weak.',
+  },
+  serialCounting: {
+    description: "'separate-occasions': convictions on different dates; 'separate-convictions': any two convictions.",
+    basis: "policies.md: 'convictions on separate occasions; no time window in the text'.",
+  },
+  serialWindowYears: {
+    description: 'Both convictions within this many years of each other; null for no window.',
+    basis: 'The proposal sets no window (report p.34 notes the omission).',
+  },
+  riskAssessmentUsed: {
+    description: "'latest': the most recent RoSH assessment decides; 'any': any high or very high assessment counts.",
+    basis:
+      "Amendment text: 'a risk of serious harm assessment has identified P as presenting a high or very high risk'.",
+  },
+  riskAssessmentMaxAgeMonths: {
+    description: 'An assessment older than this many months is treated as missing; null for no limit.',
+    basis: 'The proposal sets no limit.',
+  },
+  countPreCommencement: {
+    description: 'Count convictions before the commencement date (with a warning).',
+    basis: 'policies.md: for proposals that never became law, the tool models the proposal as written.',
+  },
+  countSpentConvictions: {
+    description: 'Count convictions that are spent under the Rehabilitation of Offenders Act 1974.',
+    basis: 'Register status is independent of spent status (legal-rules.md §7, Unlock).',
+  },
+  includeCautions: {
+    description: 'Count cautions as well as convictions.',
+    basis: 'The amendment says "convicted"; report p.38 notes registration is often assumed to follow a caution too.',
+  },
+  licenceMustBeCurrent: {
+    description:
+      'For the custody condition: the custodial sentence (and so the licence) must still be running on the as-of date.',
+    basis:
+      "Report p.37: registration 'would apply only to those ... released on licence'; policies.md: 'has been, or is due to be, released on licence'.",
+  },
+  indexConviction: {
+    description:
+      "Which qualifying conviction the notification period runs from: 'latest' or the one whose s.82 period ends last.",
+    basis: 'The proposal is silent; SOA 2003 s.82 runs a period from each relevant date.',
+  },
+}
+
+export const serialSeriousHarmDefaults: SerialSeriousHarmSettings = {
+  domesticAbuseReading: 'flag-and-definition',
+  serialCounting: 'separate-occasions',
+  serialWindowYears: null,
+  riskAssessmentUsed: 'latest',
+  riskAssessmentMaxAgeMonths: null,
+  countPreCommencement: true,
+  countSpentConvictions: true,
+  includeCautions: false,
+  licenceMustBeCurrent: false,
+  indexConviction: 'latest',
+}
+
+const S80A = 'Victims and Prisoners Bill 2024, Lords amendment 132: new SOA 2003 s.80A'
+
+function custodialLicence(
+  specified: { rec: OffenceRecord; finding: Finding }[],
+  maybe: { rec: OffenceRecord; finding: Finding }[],
+  asOf: Day,
+  settings: SerialSeriousHarmSettings,
+): Finding {
+  const onLicence = (rec: OffenceRecord) =>
+    rec.immediateCustody &&
+    (!settings.licenceMustBeCurrent || rec.sentenceLastDay === null || rec.sentenceLastDay >= asOf)
+  const sure = specified.filter((e) => onLicence(e.rec)).map((e) => e.rec)
+  if (sure.length > 0) {
+    return finding(
+      true,
+      `released, or due to be released, on licence from custody for ${sure.map((r) => r.id).join(', ')}`,
+      sure.map((r) => r.id),
+    )
+  }
+  const possible = maybe.filter((e) => onLicence(e.rec))
+  if (possible.length > 0) {
+    return finding(
+      null,
+      `custody for ${possible.map((e) => e.rec.id).join(', ')}, if that is a specified offence`,
+      possible.map((e) => e.rec.id),
+      possible.flatMap((e) => e.finding.missing),
+    )
+  }
+  return finding(
+    false,
+    settings.licenceMustBeCurrent
+      ? 'no custodial sentence for a specified offence with a licence running on the as-of date'
+      : 'no custodial sentence (released on licence) for a specified offence',
+    specified.map((e) => e.rec.id),
+  )
+}
+
+export function evaluateSerialSeriousHarm(
+  policy: PolicyId,
+  commencement: Day,
+  requireCustody: boolean,
+  facts: CaseFacts,
+  settings: SerialSeriousHarmSettings,
+  legal: LegalSettings,
+): PolicyEvaluation {
+  void legal
+  const warnings: Warning[] = []
+  const pool = settings.includeCautions ? [...facts.convictions, ...facts.cautions] : facts.convictions
+  const records = countedRecords(facts, pool, commencement, settings, warnings)
+  const specified = classifySpecified(facts, records, settings.domesticAbuseReading)
+
+  const convicted = convictedOfSpecifiedOffence(specified)
+  const serial = relevantSerialOffender(specified, settings)
+  const risk = highRiskOfSeriousHarm(facts, settings)
+  const serialOrRisk = serialOrHighRisk(serial, risk)
+  const criteria: Criterion[] = [
+    { rule: 'convicted-of-specified-offence', provision: `${S80A}(1), (3), (4)`, result: convicted },
+    { rule: 'relevant-serial-offender', provision: `${S80A}(2)(a), (4)`, result: serial },
+    { rule: 'high-risk-of-serious-harm', provision: `${S80A}(2)(b)`, result: risk },
+  ]
+  const parts = [convicted, serialOrRisk]
+  let licence: Finding | undefined
+  if (requireCustody) {
+    licence = custodialLicence(specified.yes, specified.maybe, facts.record.asOf, settings)
+    criteria.push({
+      rule: 'released-on-licence',
+      provision: 'Lords amendment 132(1): "a condition of the release and licence"; report p.37',
+      result: licence,
+    })
+    parts.push(licence)
+  }
+  const overall = allOf(parts, () => '')
+
+  return decide(policy, facts, criteria, overall, warnings, () => {
+    const qualifying = specified.yes.map((e) => e.rec).filter((rec) => !requireCustody || rec.immediateCustody)
+    const index = chooseIndexRecord(qualifying, settings.indexConviction, facts)
+    return notificationConsequences(facts, index, commencement, warnings, [`${S80A} (SOA 2003 s.80(1)(aa))`])
+  })
+}
