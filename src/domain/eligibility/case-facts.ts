@@ -107,7 +107,8 @@ export function prepareCaseFacts(record: PersonRecord, legal: LegalSettings): Ca
       return spentIds.has(recordId)
     },
     memo<T>(key: string, compute: () => T): T {
-      if (memos.has(key)) return memos.get(key) as T
+      const found = memos.get(key)
+      if (found !== undefined) return found as T
       const value = compute()
       memos.set(key, value)
       return value

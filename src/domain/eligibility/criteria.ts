@@ -1,4 +1,4 @@
-import { addDays, addYears, type Day, formatDay } from '../dates/day.ts'
+import { addMonths, addYears, type Day, formatDay } from '../dates/day.ts'
 import type { MissingFact, Truth, Warning } from '../explain/evaluation.ts'
 import { isPersonallyConnected, relationships } from '../record/relationships.ts'
 import type { CaseFacts, OffenceRecord } from './case-facts.ts'
@@ -116,8 +116,7 @@ export function specifiedStalking(rec: OffenceRecord): Finding {
 export function specifiedOffence(facts: CaseFacts, rec: OffenceRecord, reading: DomesticAbuseReading): Finding {
   return facts.memo(`specified:${reading}:${rec.kind}:${rec.id}`, () => {
     const stalking = specifiedStalking(rec)
-    if (stalking.holds) return stalking
-    return specifiedDomesticAbuse(rec, reading)
+    return stalking.holds ? stalking : specifiedDomesticAbuse(rec, reading)
   })
 }
 
@@ -246,7 +245,7 @@ export function highRiskOfSeriousHarm(facts: CaseFacts, settings: RiskSettings):
   const asOf = facts.record.asOf
   let assessments = facts.roshAssessments
   if (settings.riskAssessmentMaxAgeMonths !== null) {
-    const oldest = addDays(addYears(asOf, 0), -Math.round(settings.riskAssessmentMaxAgeMonths * 30.4375))
+    const oldest = addMonths(asOf, -settings.riskAssessmentMaxAgeMonths)
     assessments = assessments.filter((a) => a.date >= oldest)
   }
   const needed = missing(

@@ -130,6 +130,41 @@ function custodialLicence(
   )
 }
 
+interface SharedFindings {
+  warnings: Warning[]
+  specified: ReturnType<typeof classifySpecified>
+  convicted: Finding
+  serial: Finding
+  risk: Finding
+}
+
+// lords-2024 and broad-convicted share everything but the custody condition; with
+// the same settings object (the defaults) the shared findings are worked out once
+// per person. Settings objects are few and long-lived, so each gets a small id.
+const settingsIds = new WeakMap<object, number>()
+let nextSettingsId = 0
+
+function sharedFindings(facts: CaseFacts, commencement: Day, settings: SerialSeriousHarmSettings): SharedFindings {
+  let id = settingsIds.get(settings)
+  if (id === undefined) {
+    id = nextSettingsId++
+    settingsIds.set(settings, id)
+  }
+  return facts.memo(`serial-serious-harm:${id}:${commencement}`, () => {
+    const warnings: Warning[] = []
+    const pool = settings.includeCautions ? [...facts.convictions, ...facts.cautions] : facts.convictions
+    const records = countedRecords(facts, pool, commencement, settings, warnings)
+    const specified = classifySpecified(facts, records, settings.domesticAbuseReading)
+    return {
+      warnings,
+      specified,
+      convicted: convictedOfSpecifiedOffence(specified),
+      serial: relevantSerialOffender(specified, settings),
+      risk: highRiskOfSeriousHarm(facts, settings),
+    }
+  })
+}
+
 export function evaluateSerialSeriousHarm(
   policy: PolicyId,
   commencement: Day,
@@ -139,14 +174,9 @@ export function evaluateSerialSeriousHarm(
   legal: LegalSettings,
 ): PolicyEvaluation {
   void legal
-  const warnings: Warning[] = []
-  const pool = settings.includeCautions ? [...facts.convictions, ...facts.cautions] : facts.convictions
-  const records = countedRecords(facts, pool, commencement, settings, warnings)
-  const specified = classifySpecified(facts, records, settings.domesticAbuseReading)
-
-  const convicted = convictedOfSpecifiedOffence(specified)
-  const serial = relevantSerialOffender(specified, settings)
-  const risk = highRiskOfSeriousHarm(facts, settings)
+  const shared = sharedFindings(facts, commencement, settings)
+  const { specified, convicted, serial, risk } = shared
+  const warnings: Warning[] = [...shared.warnings]
   const serialOrRisk = serialOrHighRisk(serial, risk)
   const criteria: Criterion[] = [
     { rule: 'convicted-of-specified-offence', provision: `${S80A}(1), (3), (4)`, result: convicted },
