@@ -30,6 +30,8 @@ export interface OffenceRecord {
   detained: boolean
   /** Last day of a custodial term (licence ends with the sentence); null for life or non-custodial disposals. */
   sentenceLastDay: Day | null
+  /** Whether it is a specified offence, per reading of "domestic abuse" (filled on first use). */
+  specifiedByReading: [unknown, unknown, unknown]
 }
 
 export interface CaseFacts {
@@ -74,6 +76,7 @@ function toOffenceRecord(
     immediateCustody,
     detained,
     sentenceLastDay,
+    specifiedByReading: [undefined, undefined, undefined],
   }
 }
 

@@ -2,7 +2,7 @@ import { addMonths, addYears, type Day, formatDay } from '../dates/day.ts'
 import type { MissingFact, Truth, Warning } from '../explain/evaluation.ts'
 import { isPersonallyConnected, relationships } from '../record/relationships.ts'
 import type { CaseFacts, OffenceRecord } from './case-facts.ts'
-import { anyOf, type Finding, finding, unique } from './finding.ts'
+import { anyOf, type Finding, finding, unique, warning } from './finding.ts'
 
 // The criteria the registration proposals share (shared/spec/policies.md,
 // "Shared definitions"), each returning a three-valued Finding.
@@ -85,39 +85,49 @@ export function specifiedDomesticAbuse(rec: OffenceRecord, reading: DomesticAbus
   }
 
   const holds = and3(flag, definition)
-  const what = `${rec.id} (${rec.offence.code}, ${formatDay(rec.date)})`
-  let explanation: string
-  if (holds === true) {
-    const how =
-      reading === 'flag-only'
-        ? 'flagged as domestic abuse'
-        : inherent
-          ? 'personal connection is an element of the offence'
-          : 'flagged as domestic abuse, both parties 16 or over and personally connected'
-    explanation = `${what} is a specified domestic abuse offence: ${how}`
-  } else if (holds === false) explanation = `${what} is not a specified domestic abuse offence: ${notes.join('; ')}`
-  else
-    explanation = `${what} may be a specified domestic abuse offence; the record does not show ${gaps.map((g) => g.fact).join(', ')}`
-  return finding(holds, explanation, [rec.id], gaps)
+  const explain = () => {
+    const what = `${rec.id} (${rec.offence.code}, ${formatDay(rec.date)})`
+    if (holds === true) {
+      const how =
+        reading === 'flag-only'
+          ? 'flagged as domestic abuse'
+          : inherent
+            ? 'personal connection is an element of the offence'
+            : 'flagged as domestic abuse, both parties 16 or over and personally connected'
+      return `${what} is a specified domestic abuse offence: ${how}`
+    }
+    if (holds === false) return `${what} is not a specified domestic abuse offence: ${notes.join('; ')}`
+    return `${what} may be a specified domestic abuse offence; the record does not show ${gaps.map((g) => g.fact).join(', ')}`
+  }
+  return finding(holds, explain, [rec.id], gaps)
 }
 
 /** PHA 1997 s.2A or s.4A. */
 export function specifiedStalking(rec: OffenceRecord): Finding {
+  const specified = rec.offence.specifiedStalking
   return finding(
-    rec.offence.specifiedStalking,
-    rec.offence.specifiedStalking
-      ? `${rec.id} (${rec.offence.code}) is a specified stalking offence`
-      : `${rec.id} (${rec.offence.code}) is not a specified stalking offence`,
+    specified,
+    () => `${rec.id} (${rec.offence.code}) is ${specified ? '' : 'not '}a specified stalking offence`,
     [rec.id],
   )
 }
 
 /** A specified offence: a specified domestic abuse offence or a specified stalking offence. */
 export function specifiedOffence(facts: CaseFacts, rec: OffenceRecord, reading: DomesticAbuseReading): Finding {
-  return facts.memo(`specified:${reading}:${rec.kind}:${rec.id}`, () => {
-    const stalking = specifiedStalking(rec)
-    return stalking.holds ? stalking : specifiedDomesticAbuse(rec, reading)
-  })
+  void facts
+  const slot = readingSlot[reading]
+  const cached = rec.specifiedByReading[slot] as Finding | undefined
+  if (cached) return cached
+  const stalking = specifiedStalking(rec)
+  const result = stalking.holds ? stalking : specifiedDomesticAbuse(rec, reading)
+  rec.specifiedByReading[slot] = result
+  return result
+}
+
+const readingSlot: Record<DomesticAbuseReading, 0 | 1 | 2> = {
+  'flag-and-definition': 0,
+  'flag-only': 1,
+  'definition-only': 2,
 }
 
 /** The specified-offence findings of the counted records, split by truth value. */
@@ -145,27 +155,29 @@ export function classifySpecified(
 
 export function convictedOfSpecifiedOffence(specified: SpecifiedRecords): Finding {
   if (specified.yes.length > 0) {
+    const yes = specified.yes
     return finding(
       true,
-      specified.yes.map((e) => e.finding.explanation).join('; '),
-      specified.yes.map((e) => e.rec.id),
+      () => yes.map((e) => e.finding.explanation).join('; '),
+      yes.map((e) => e.rec.id),
     )
   }
   if (specified.maybe.length > 0) {
+    const maybe = specified.maybe
     return finding(
       null,
-      specified.maybe.map((e) => e.finding.explanation).join('; '),
+      () => maybe.map((e) => e.finding.explanation).join('; '),
       specified.maybe.map((e) => e.rec.id),
       specified.maybe.flatMap((e) => e.finding.missing),
     )
   }
-  const explanation =
-    specified.no.length === 0
-      ? 'no conviction is counted'
-      : `no specified offence: ${specified.no.map((e) => e.finding.explanation).join('; ')}`
+  const no = specified.no
   return finding(
     false,
-    explanation,
+    () =>
+      no.length === 0
+        ? 'no conviction is counted'
+        : `no specified offence: ${no.map((e) => e.finding.explanation).join('; ')}`,
     specified.no.map((e) => e.rec.id),
   )
 }
@@ -199,7 +211,7 @@ function serialPair(records: OffenceRecord[], settings: SerialSettings): [Offenc
  * (Lords amendment, May 2024, new SOA s.80A(4); report footnote 53).
  */
 export function relevantSerialOffender(specified: SpecifiedRecords, settings: SerialSettings): Finding {
-  const window = settings.serialWindowYears === null ? '' : ` within ${settings.serialWindowYears} years`
+  const window = () => (settings.serialWindowYears === null ? '' : ` within ${settings.serialWindowYears} years`)
   const occasions = settings.serialCounting === 'separate-occasions' ? 'on separate occasions' : ''
   const sure = serialPair(
     specified.yes.map((e) => e.rec),
@@ -208,7 +220,8 @@ export function relevantSerialOffender(specified: SpecifiedRecords, settings: Se
   if (sure) {
     return finding(
       true,
-      `convicted of specified offences ${occasions}${window}: ${sure[0].id} and ${sure[1].id}`.replace('  ', ' '),
+      () =>
+        `convicted of specified offences ${occasions}${window()}: ${sure[0].id} and ${sure[1].id}`.replace('  ', ' '),
       [sure[0].id, sure[1].id],
     )
   }
@@ -219,7 +232,8 @@ export function relevantSerialOffender(specified: SpecifiedRecords, settings: Se
   if (possible) {
     return finding(
       null,
-      `a serial offender if ${specified.maybe.map((e) => e.rec.id).join(', ')} ${specified.maybe.length > 1 ? 'are' : 'is'} a specified offence`,
+      () =>
+        `a serial offender if ${specified.maybe.map((e) => e.rec.id).join(', ')} ${specified.maybe.length > 1 ? 'are' : 'is'} a specified offence`,
       [...specified.yes, ...specified.maybe].map((e) => e.rec.id),
       specified.maybe.flatMap((e) => e.finding.missing),
     )
@@ -227,7 +241,8 @@ export function relevantSerialOffender(specified: SpecifiedRecords, settings: Se
   const count = specified.yes.length
   return finding(
     false,
-    `not a serial offender: ${count === 0 ? 'no' : count === 1 ? 'one' : count} specified-offence conviction${count === 1 ? '' : 's'} ${occasions}${window}`.trimEnd(),
+    () =>
+      `not a serial offender: ${count === 0 ? 'no' : count === 1 ? 'one' : count} specified-offence conviction${count === 1 ? '' : 's'} ${occasions}${window()}`.trimEnd(),
     specified.yes.map((e) => e.rec.id),
   )
 }
@@ -248,14 +263,14 @@ export function highRiskOfSeriousHarm(facts: CaseFacts, settings: RiskSettings):
     const oldest = addMonths(asOf, -settings.riskAssessmentMaxAgeMonths)
     assessments = assessments.filter((a) => a.date >= oldest)
   }
-  const needed = missing(
-    rule,
-    'riskAssessments[rosh]',
-    settings.riskAssessmentMaxAgeMonths === null
-      ? 'a Risk of Serious Harm assessment (OASys RoSH)'
-      : `a Risk of Serious Harm assessment made in the last ${settings.riskAssessmentMaxAgeMonths} months`,
-  )
   if (assessments.length === 0) {
+    const needed = missing(
+      rule,
+      'riskAssessments[rosh]',
+      settings.riskAssessmentMaxAgeMonths === null
+        ? 'a Risk of Serious Harm assessment (OASys RoSH)'
+        : `a Risk of Serious Harm assessment made in the last ${settings.riskAssessmentMaxAgeMonths} months`,
+    )
     return finding(null, 'no Risk of Serious Harm assessment on the record', [], [needed])
   }
   const high = (level: string | undefined) => level === 'high' || level === 'very-high'
@@ -263,13 +278,15 @@ export function highRiskOfSeriousHarm(facts: CaseFacts, settings: RiskSettings):
     const latest = assessments[0] as (typeof assessments)[number]
     return finding(
       high(latest.rosh),
-      `latest RoSH assessment ${latest.id} (${latest.tool}, ${formatDay(latest.date)}): ${latest.rosh}`,
+      () => `latest RoSH assessment ${latest.id} (${latest.tool}, ${formatDay(latest.date)}): ${latest.rosh}`,
       [latest.id],
     )
   }
   const found = assessments.find((a) => high(a.rosh))
   return found
-    ? finding(true, `RoSH assessment ${found.id} (${found.tool}, ${formatDay(found.date)}): ${found.rosh}`, [found.id])
+    ? finding(true, () => `RoSH assessment ${found.id} (${found.tool}, ${formatDay(found.date)}): ${found.rosh}`, [
+        found.id,
+      ])
     : finding(
         false,
         'no RoSH assessment was high or very high',
@@ -298,6 +315,9 @@ export function serialOrHighRisk(serial: Finding, risk: Finding): Finding {
  */
 export function possibleMisidentifiedVictim(facts: CaseFacts): Finding {
   return facts.memo('misidentified', () => {
+    const victimRole = facts.record.incidents.some((incident) => incident.role === 'victim')
+    const resisted = facts.convictions.some((rec) => rec.context.violentResistance)
+    if (!victimRole && !resisted) return notMisidentified
     const counterparts = new Map<string, string[]>()
     const add = (counterpart: string | undefined, recordId: string) => {
       if (counterpart === undefined) return
@@ -328,10 +348,12 @@ export function possibleMisidentifiedVictim(facts: CaseFacts): Finding {
       }
     }
     return used.length > 0
-      ? finding(true, `possible misidentified victim: ${notes.join('; ')}`, unique(used))
-      : finding(false, 'no sign on the record that the person is a misidentified victim')
+      ? finding(true, () => `possible misidentified victim: ${notes.join('; ')}`, unique(used))
+      : notMisidentified
   })
 }
+
+const notMisidentified = finding(false, 'no sign on the record that the person is a misidentified victim')
 
 export interface CountingSettings {
   /** Count convictions before the policy's commencement (retrospective application). */
@@ -353,25 +375,39 @@ export function countedRecords(
 ): OffenceRecord[] {
   const before = records.filter((r) => r.date < commencement)
   if (before.length > 0) {
-    warnings.push({
-      code: settings.countPreCommencement ? 'retrospective-counted' : 'retrospective-excluded',
-      message: settings.countPreCommencement
-        ? `${before.map((r) => r.id).join(', ')} predate${before.length === 1 ? 's' : ''} the policy's commencement (${formatDay(commencement)}) and ${before.length === 1 ? 'is' : 'are'} counted: the setting countPreCommencement applies the policy retrospectively`
-        : `${before.map((r) => r.id).join(', ')} predate${before.length === 1 ? 's' : ''} the policy's commencement (${formatDay(commencement)}) and ${before.length === 1 ? 'is' : 'are'} not counted (setting countPreCommencement)`,
-      facts: before.map((r) => r.id),
-    })
+    const ids = before.map((r) => r.id)
+    const counts = settings.countPreCommencement
+    warnings.push(
+      warning(
+        counts ? 'retrospective-counted' : 'retrospective-excluded',
+        () =>
+          `${ids.join(', ')} predate${ids.length === 1 ? 's' : ''} the policy's commencement (${formatDay(commencement)}) and ${ids.length === 1 ? 'is' : 'are'} ${
+            counts
+              ? 'counted: the setting countPreCommencement applies the policy retrospectively'
+              : 'not counted (setting countPreCommencement)'
+          }`,
+        ids,
+      ),
+    )
   }
   let counted = settings.countPreCommencement ? records : records.filter((r) => r.date >= commencement)
   const spent = counted.filter((r) => facts.isSpentOnAsOf(r.id))
   if (spent.length > 0) {
-    warnings.push({
-      code: settings.countSpentConvictions ? 'spent-counted' : 'spent-excluded',
-      message: settings.countSpentConvictions
-        ? `${spent.map((r) => r.id).join(', ')} ${spent.length === 1 ? 'is' : 'are'} spent under the Rehabilitation of Offenders Act 1974 and counted (register status is independent of spent status; setting countSpentConvictions)`
-        : `${spent.map((r) => r.id).join(', ')} ${spent.length === 1 ? 'is' : 'are'} spent under the Rehabilitation of Offenders Act 1974 and not counted (setting countSpentConvictions)`,
-      facts: spent.map((r) => r.id),
-    })
-    if (!settings.countSpentConvictions) counted = counted.filter((r) => !facts.isSpentOnAsOf(r.id))
+    const ids = spent.map((r) => r.id)
+    const counts = settings.countSpentConvictions
+    warnings.push(
+      warning(
+        counts ? 'spent-counted' : 'spent-excluded',
+        () =>
+          `${ids.join(', ')} ${ids.length === 1 ? 'is' : 'are'} spent under the Rehabilitation of Offenders Act 1974 and ${
+            counts
+              ? 'counted (register status is independent of spent status; setting countSpentConvictions)'
+              : 'not counted (setting countSpentConvictions)'
+          }`,
+        ids,
+      ),
+    )
+    if (!counts) counted = counted.filter((r) => !facts.isSpentOnAsOf(r.id))
   }
   return counted
 }

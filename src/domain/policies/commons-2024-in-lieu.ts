@@ -70,25 +70,28 @@ export const commons2024InLieu: Policy<CommonsInLieuSettings> = {
     )
     const ccbFinding = finding(
       ccb.length > 0,
-      ccb.length > 0
-        ? `convicted of controlling or coercive behaviour: ${ccb.map((r) => r.id).join(', ')}`
-        : 'no conviction for controlling or coercive behaviour (SCA 2015 s.76)',
+      () =>
+        ccb.length > 0
+          ? `convicted of controlling or coercive behaviour: ${ccb.map((r) => r.id).join(', ')}`
+          : 'no conviction for controlling or coercive behaviour (SCA 2015 s.76)',
       ccb.map((r) => r.id),
     )
     const sentenceFinding = finding(
       sentenced.length > 0,
-      sentenced.length > 0
-        ? `sentence of 12 months or more, or a hospital order: ${sentenced.map((r) => r.id).join(', ')}`
-        : ccb.length > 0
-          ? `no CCB sentence of 12 months or more (suspended included) or hospital order`
-          : 'no qualifying sentence',
+      () =>
+        sentenced.length > 0
+          ? `sentence of 12 months or more, or a hospital order: ${sentenced.map((r) => r.id).join(', ')}`
+          : ccb.length > 0
+            ? `no CCB sentence of 12 months or more (suspended included) or hospital order`
+            : 'no qualifying sentence',
       sentenced.map((r) => r.id),
     )
     const runningFinding = finding(
       running.length > 0,
-      running.length > 0
-        ? `under sentence on or after ${formatDay(commencementDay)}: ${running.map((r) => r.id).join(', ')}`
-        : `no qualifying sentence was still running on ${formatDay(commencementDay)}`,
+      () =>
+        running.length > 0
+          ? `under sentence on or after ${formatDay(commencementDay)}: ${running.map((r) => r.id).join(', ')}`
+          : `no qualifying sentence was still running on ${formatDay(commencementDay)}`,
       running.map((r) => r.id),
     )
     const criteria = [
@@ -122,7 +125,7 @@ export const commons2024InLieu: Policy<CommonsInLieuSettings> = {
           ? `Category 2 (CJA 2003 s.327, as extended from 3 February 2025) while on licence, until ${until}`
           : `Category 2 ended with the sentence on ${until}; consider Category 3 (MAPPA Guidance 2021)`,
         mappaLevelProposed: proposedMappaLevel(facts),
-        victimContact: victimContactFor(facts.record),
+        victimContact: facts.memo('victim-contact', () => victimContactFor(facts.record)),
         considerRightToKnow: false,
         provisions: [PROVISION, 'No notification requirements: SOA 2003 Part 2 is not extended'],
       }

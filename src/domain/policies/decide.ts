@@ -1,7 +1,7 @@
 import { type Day, formatDay } from '../dates/day.ts'
 import type { CaseFacts, OffenceRecord } from '../eligibility/case-facts.ts'
 import { possibleMisidentifiedVictim } from '../eligibility/criteria.ts'
-import { type Finding, reasonFrom } from '../eligibility/finding.ts'
+import { type Finding, reasonFrom, warning } from '../eligibility/finding.ts'
 import type {
   Consequences,
   MissingFact,
@@ -62,11 +62,7 @@ export function decide(
   if (misidentified.holds) {
     reasons.push(reasonFrom('possible-misidentified-victim', MISIDENTIFIED_PROVISION, misidentified))
     if (outcome === 'not-eligible') {
-      warnings.push({
-        code: 'possible-misidentified-victim',
-        message: misidentified.explanation,
-        facts: misidentified.facts,
-      })
+      warnings.push(warning('possible-misidentified-victim', () => misidentified.explanation, misidentified.facts))
     } else {
       outcome = 'needs-review'
       missing.push({
@@ -131,31 +127,40 @@ export function notificationConsequences(
 
   let due = initialNotificationDue(index.date, index.detained, index.releasedOn, legal)
   if (index.detained && index.releasedOn === undefined) {
-    warnings.push({
-      code: 'release-date-unknown',
-      message: `${index.id}: the person is detained and no release date is recorded; the initial notification is due within 3 days beginning with release (SOA 2003 s.83(1), s.83(6))`,
-      facts: [index.id],
-    })
+    warnings.push(
+      warning(
+        'release-date-unknown',
+        () =>
+          `${index.id}: the person is detained and no release date is recorded; the initial notification is due within 3 days beginning with release (SOA 2003 s.83(1), s.83(6))`,
+        [index.id],
+      ),
+    )
   }
   const windowStart = index.detained ? index.releasedOn : index.date
   if (due !== null && windowStart !== undefined && windowStart < commencement) {
     due = lastDayOfThreeDaysBeginningWith(commencement, legal)
-    warnings.push({
-      code: 'initial-notification-from-commencement',
-      message: `${index.id}: the ${index.detained ? 'release' : 'conviction'} (${formatDay(windowStart)}) predates the policy's commencement, so the initial notification is taken as due within 3 days beginning with commencement`,
-      facts: [index.id],
-    })
+    warnings.push(
+      warning(
+        'initial-notification-from-commencement',
+        () =>
+          `${index.id}: the ${index.detained ? 'release' : 'conviction'} (${formatDay(windowStart)}) predates the policy's commencement, so the initial notification is taken as due within 3 days beginning with commencement`,
+        [index.id],
+      ),
+    )
   }
 
   let earliestReview: Day | null = null
   if ('indefinite' in row.period) {
     const base = due ?? index.releasedOn ?? index.date
     earliestReview = earliestReviewDate(base, under18, legal)
-    warnings.push({
-      code: 'review-date-assumes-first-notification',
-      message: `earliest review (SOA 2003 s.91B(2)) assumes the first notification after release is made on ${formatDay(base)}; recompute it from the date actually recorded`,
-      facts: [index.id],
-    })
+    warnings.push(
+      warning(
+        'review-date-assumes-first-notification',
+        () =>
+          `earliest review (SOA 2003 s.91B(2)) assumes the first notification after release is made on ${formatDay(base)}; recompute it from the date actually recorded`,
+        [index.id],
+      ),
+    )
   }
 
   return {
@@ -170,7 +175,7 @@ export function notificationConsequences(
     mappaBasis:
       'Category 1 (CJA 2003 s.327(2)): subject to notification requirements under SOA 2003 Part 2 as the policy would extend it (report Appendix II)',
     mappaLevelProposed: proposedMappaLevel(facts),
-    victimContact: victimContactFor(facts.record),
+    victimContact: facts.memo('victim-contact', () => victimContactFor(facts.record)),
     considerRightToKnow: true,
     provisions: [
       ...provisions,

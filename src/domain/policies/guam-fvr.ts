@@ -1,6 +1,6 @@
 import { addDays, day, lastDayOfMonthsBeginningWith } from '../dates/day.ts'
 import { countedRecords, type DomesticAbuseReading, specifiedDomesticAbuse } from '../eligibility/criteria.ts'
-import { anyOf, finding } from '../eligibility/finding.ts'
+import { anyOf, finding, warning } from '../eligibility/finding.ts'
 import type { MissingFact, Warning } from '../explain/evaluation.ts'
 import { mappaUnderCurrentLaw, proposedMappaLevel } from '../mappa/category.ts'
 import { victimContactFor } from '../victims/victim-contact.ts'
@@ -66,7 +66,7 @@ export const guamFvr: Policy<GuamSettings> = {
     const fv = records.map((rec) => {
       const da = specifiedDomesticAbuse(rec, settings.domesticAbuseReading)
       if (rec.offence.specifiedStalking && da.holds !== true) {
-        return { rec, result: finding(true, `${rec.id} (${rec.offence.code}) is a stalking offence`, [rec.id]) }
+        return { rec, result: finding(true, () => `${rec.id} (${rec.offence.code}) is a stalking offence`, [rec.id]) }
       }
       return { rec, result: da }
     })
@@ -76,19 +76,20 @@ export const guamFvr: Policy<GuamSettings> = {
       yes.length >= 2
         ? finding(
             true,
-            `${yes.length} family violence convictions: ${yes.map((e) => e.rec.id).join(', ')}`,
+            () => `${yes.length} family violence convictions: ${yes.map((e) => e.rec.id).join(', ')}`,
             yes.map((e) => e.rec.id),
           )
         : yes.length + maybe.length >= 2
           ? finding(
               null,
-              `two or more family violence convictions if ${maybe.map((e) => e.rec.id).join(', ')} ${maybe.length === 1 ? 'is' : 'are'} family violence`,
+              () =>
+                `two or more family violence convictions if ${maybe.map((e) => e.rec.id).join(', ')} ${maybe.length === 1 ? 'is' : 'are'} family violence`,
               [...yes, ...maybe].map((e) => e.rec.id),
               maybe.flatMap((e) => e.result.missing),
             )
           : finding(
               false,
-              `${yes.length === 0 ? 'no' : 'only one'} family violence conviction`,
+              () => `${yes.length === 0 ? 'no' : 'only one'} family violence conviction`,
               yes.map((e) => e.rec.id),
             )
 
@@ -97,16 +98,16 @@ export const guamFvr: Policy<GuamSettings> = {
       const weapon = rec.context.weaponUsed === true
       if (sexual || weapon) {
         return result.holds === true
-          ? finding(true, `${rec.id}: ${weapon ? 'a weapon' : 'sexual violence'} was used`, [rec.id])
+          ? finding(true, () => `${rec.id}: ${weapon ? 'a weapon' : 'sexual violence'} was used`, [rec.id])
           : finding(
               null,
-              `${rec.id}: ${weapon ? 'a weapon' : 'sexual violence'} was used, if it is family violence`,
+              () => `${rec.id}: ${weapon ? 'a weapon' : 'sexual violence'} was used, if it is family violence`,
               [rec.id],
               result.missing,
             )
       }
       if (rec.context.weaponUsed === false && rec.context.sexualViolence === false) {
-        return finding(false, `${rec.id}: no weapon or sexual violence`, [rec.id])
+        return finding(false, () => `${rec.id}: no weapon or sexual violence`, [rec.id])
       }
       const gaps: MissingFact[] = []
       if (rec.context.weaponUsed === undefined)
@@ -123,7 +124,7 @@ export const guamFvr: Policy<GuamSettings> = {
         })
       return finding(
         null,
-        `${rec.id}: the record does not say whether a weapon or sexual violence was used`,
+        () => `${rec.id}: the record does not say whether a weapon or sexual violence was used`,
         [rec.id],
         [...gaps, ...result.missing],
       )
@@ -146,12 +147,13 @@ export const guamFvr: Policy<GuamSettings> = {
     return decide('guam-fvr', facts, criteria, overall, warnings, () => {
       const latest = yes.reduce((a, b) => (b.rec.date > a.rec.date ? b : a)).rec
       const mappa = mappaUnderCurrentLaw(facts)
-      warnings.push({
-        code: 'public-listing-unlawful-here',
-        message:
+      warnings.push(
+        warning(
+          'public-listing-unlawful-here',
           'A public listing would almost certainly breach data protection law and Article 8 ECHR in England and Wales (report p.25): modelled for comparison only',
-        facts: [],
-      })
+          [],
+        ),
+      )
       return {
         effect: 'public-listing',
         indexFact: latest.id,
@@ -163,7 +165,7 @@ export const guamFvr: Policy<GuamSettings> = {
         mappaCategory: mappa.category,
         mappaBasis: mappa.basis,
         mappaLevelProposed: proposedMappaLevel(facts),
-        victimContact: victimContactFor(facts.record),
+        victimContact: facts.memo('victim-contact', () => victimContactFor(facts.record)),
         considerRightToKnow: false,
         provisions: [
           PROVISION,

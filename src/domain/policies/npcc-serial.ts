@@ -1,5 +1,5 @@
 import { addDays, addYears, type Day, formatDay, lastDayOfMonthsBeginningWith } from '../dates/day.ts'
-import { finding } from '../eligibility/finding.ts'
+import { finding, warning } from '../eligibility/finding.ts'
 import type { Truth, Warning } from '../explain/evaluation.ts'
 import { mappaUnderCurrentLaw, proposedMappaLevel } from '../mappa/category.ts'
 import { type Relationship, relationships } from '../record/relationships.ts'
@@ -146,19 +146,20 @@ export const npccSerial: Policy<NpccSerialSettings> = {
     const serial = sure
       ? finding(
           true,
-          `reported for domestic abuse against two victims who are partners or family ${windowText}: ${sure[0].victimKey} (${sure[0].recordId}) and ${sure[1].victimKey} (${sure[1].recordId})`,
+          () =>
+            `reported for domestic abuse against two victims who are partners or family ${windowText}: ${sure[0].victimKey} (${sure[0].recordId}) and ${sure[1].victimKey} (${sure[1].recordId})`,
           [sure[0].recordId, sure[1].recordId],
         )
       : possible
         ? finding(
             null,
-            `possibly reported for domestic abuse against two partners or family members ${windowText}`,
+            () => `possibly reported for domestic abuse against two partners or family members ${windowText}`,
             [possible[0].recordId, possible[1].recordId],
             [possible[0], possible[1]].flatMap((r) => r.missing.map((m) => ({ rule: RULE, ...m }))),
           )
         : finding(
             false,
-            `fewer than two partner or family victims reported ${windowText}`,
+            () => `fewer than two partner or family victims reported ${windowText}`,
             candidates.map((r) => r.recordId),
           )
     const result = decide(
@@ -180,19 +181,20 @@ export const npccSerial: Policy<NpccSerialSettings> = {
           mappaCategory: mappa.category,
           mappaBasis: mappa.basis,
           mappaLevelProposed: proposedMappaLevel(facts),
-          victimContact: victimContactFor(facts.record),
+          victimContact: facts.memo('victim-contact', () => victimContactFor(facts.record)),
           considerRightToKnow: false,
           provisions: [PROVISION, 'Identification for multi-agency tasking (MATAC, DAPP) only; no legal duties follow'],
         }
       },
     )
     if (result.outcome !== 'not-eligible') {
-      result.warnings.push({
-        code: 'identification-only',
-        message:
+      result.warnings.push(
+        warning(
+          'identification-only',
           'Identification only: the NPCC definition is not a legal basis for registration or notification requirements',
-        facts: [],
-      })
+          [],
+        ),
+      )
     }
     return result
   },

@@ -69,19 +69,19 @@ export const savilleRoberts2020: Policy<SavilleRobertsSettings> = {
       yes.length > 0
         ? finding(
             true,
-            yes.map((f) => f.explanation).join('; '),
+            () => yes.map((f) => f.explanation).join('; '),
             yes.flatMap((f) => f.facts),
           )
         : maybe.length > 0
           ? finding(
               null,
-              maybe.map((f) => f.explanation).join('; '),
+              () => maybe.map((f) => f.explanation).join('; '),
               maybe.flatMap((f) => f.facts),
               maybe.flatMap((f) => f.missing),
             )
           : finding(
               false,
-              findings.length > 0 ? findings.map((f) => f.explanation).join('; ') : 'no conviction is counted',
+              () => (findings.length > 0 ? findings.map((f) => f.explanation).join('; ') : 'no conviction is counted'),
               findings.flatMap((f) => f.facts),
             )
     const criteria = [
@@ -107,7 +107,7 @@ export const savilleRoberts2020: Policy<SavilleRobertsSettings> = {
         mappaCategory: mappa.category,
         mappaBasis: `${mappa.basis} (the clause adds no MAPPA management)`,
         mappaLevelProposed: proposedMappaLevel(facts),
-        victimContact: victimContactFor(facts.record),
+        victimContact: facts.memo('victim-contact', () => victimContactFor(facts.record)),
         considerRightToKnow: true,
         provisions: [
           `${NC}, subsection (1): name, home address and National Insurance number on the register, with no end date`,

@@ -108,7 +108,7 @@ function custodialLicence(
   if (sure.length > 0) {
     return finding(
       true,
-      `released, or due to be released, on licence from custody for ${sure.map((r) => r.id).join(', ')}`,
+      () => `released, or due to be released, on licence from custody for ${sure.map((r) => r.id).join(', ')}`,
       sure.map((r) => r.id),
     )
   }
@@ -116,7 +116,7 @@ function custodialLicence(
   if (possible.length > 0) {
     return finding(
       null,
-      `custody for ${possible.map((e) => e.rec.id).join(', ')}, if that is a specified offence`,
+      () => `custody for ${possible.map((e) => e.rec.id).join(', ')}, if that is a specified offence`,
       possible.map((e) => e.rec.id),
       possible.flatMap((e) => e.finding.missing),
     )
