@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util'
-import { parseExplainInput } from '../contracts/explain-input.ts'
+import { daySchema, parseExplainInput } from '../contracts/explain-input.ts'
 import { explanationToJson } from '../contracts/explain-output.ts'
-import { type Day, parseDay } from '../domain/dates/day.ts'
+import type { Day } from '../domain/dates/day.ts'
 import type { PolicyId } from '../domain/explain/evaluation.ts'
 import { offencesJson, offencesText, policiesJson, policiesText } from './catalogues.ts'
 import { explanationText } from './report.ts'
@@ -95,8 +95,8 @@ function ok(stdout: string): CliResult {
 const json = (value: unknown) => JSON.stringify(value, null, 2)
 
 async function loadPolicies() {
-  const { policyById, policyIds } = await import('../domain/policies/registry.ts')
-  return { policyById, policyIds }
+  const { isPolicyId, policyById, policyIds } = await import('../domain/policies/registry.ts')
+  return { isPolicyId, policyById, policyIds }
 }
 
 async function readInput(file: string): Promise<string> {
@@ -143,23 +143,21 @@ async function explain(args: string[]): Promise<CliResult> {
 
   let asOf: Day | undefined
   if (values['as-of'] !== undefined) {
-    asOf = parseDay(values['as-of'])
-    if (asOf === undefined) {
-      throw new UsageError(`--as-of: ${JSON.stringify(values['as-of'])} is not a calendar date (expected YYYY-MM-DD)`)
-    }
+    const parsed = daySchema.safeParse(values['as-of'])
+    if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => `--as-of: ${issue.message}`))
+    asOf = parsed.data
   }
 
   let selected: PolicyId[] | undefined
   if (values.policy !== undefined) {
-    const { policyIds } = await loadPolicies()
-    const known = new Set<string>(policyIds)
-    const unknown = values.policy.filter((id) => !known.has(id))
+    const { isPolicyId, policyIds } = await loadPolicies()
+    const unknown = values.policy.filter((id) => !isPolicyId(id))
     if (unknown.length > 0) {
       throw new UsageError(
         unknown.map((id) => `--policy: unknown policy ${JSON.stringify(id)} (known: ${policyIds.join(', ')})`),
       )
     }
-    selected = [...new Set(values.policy)] as PolicyId[]
+    selected = [...new Set(values.policy.filter(isPolicyId))]
   }
 
   const text = await readInput(file)

@@ -1,6 +1,7 @@
-import { ageOn, type Day, lastDayOfMonthsBeginningWith } from '../dates/day.ts'
+import { ageOn, type Day } from '../dates/day.ts'
 import { type Offence, offence } from '../offences/offences.ts'
 import type { Disposal, OffenceContext, PersonRecord, RiskAssessment, Victim } from '../record/person-record.ts'
+import { endOfSentence } from '../record/sentence.ts'
 import { rehabilitation, type SpentStatus } from '../rehabilitation/spent.ts'
 import type { LegalSettings } from '../settings/legal-settings.ts'
 
@@ -57,7 +58,7 @@ function toOffenceRecord(
   const detained = immediateCustody || (disposal !== 'caution' && disposal.type === 'hospital-order')
   let sentenceLastDay: Day | null = null
   if (disposal !== 'caution' && disposal.type === 'custody' && !disposal.life) {
-    sentenceLastDay = lastDayOfMonthsBeginningWith(source.date, Math.ceil(disposal.months))
+    sentenceLastDay = endOfSentence(source.date, disposal.months)
   }
   const offenceDate = 'offenceDate' in source ? source.offenceDate : undefined
   return {

@@ -1,6 +1,6 @@
 import { addMonths, addYears, type Day, formatDay } from '../dates/day.ts'
 import type { MissingFact, Truth, Warning } from '../explain/evaluation.ts'
-import { isPersonallyConnected, relationships } from '../record/relationships.ts'
+import { isPersonallyConnected } from '../record/relationships.ts'
 import type { CaseFacts, OffenceRecord } from './case-facts.ts'
 import { anyOf, type Finding, finding, unique, warning } from './finding.ts'
 
@@ -15,8 +15,6 @@ import { anyOf, type Finding, finding, unique, warning } from './finding.ts'
  * - 'definition-only': the s.1-2 tests on the facts, ignoring the flag.
  */
 export type DomesticAbuseReading = 'flag-and-definition' | 'flag-only' | 'definition-only'
-
-const DA_PROVISION = 'DA Act 2021 s.1 and s.2'
 
 function missing(rule: string, fact: string, needed: string): MissingFact {
   return { rule, fact, needed }
@@ -113,8 +111,7 @@ export function specifiedStalking(rec: OffenceRecord): Finding {
 }
 
 /** A specified offence: a specified domestic abuse offence or a specified stalking offence. */
-export function specifiedOffence(facts: CaseFacts, rec: OffenceRecord, reading: DomesticAbuseReading): Finding {
-  void facts
+export function specifiedOffence(rec: OffenceRecord, reading: DomesticAbuseReading): Finding {
   const slot = readingSlot[reading]
   const cached = rec.specifiedByReading[slot] as Finding | undefined
   if (cached) return cached
@@ -137,14 +134,10 @@ export interface SpecifiedRecords {
   no: { rec: OffenceRecord; finding: Finding }[]
 }
 
-export function classifySpecified(
-  facts: CaseFacts,
-  records: OffenceRecord[],
-  reading: DomesticAbuseReading,
-): SpecifiedRecords {
+export function classifySpecified(records: OffenceRecord[], reading: DomesticAbuseReading): SpecifiedRecords {
   const result: SpecifiedRecords = { yes: [], maybe: [], no: [] }
   for (const rec of records) {
-    const f = specifiedOffence(facts, rec, reading)
+    const f = specifiedOffence(rec, reading)
     const entry = { rec, finding: f }
     if (f.holds === true) result.yes.push(entry)
     else if (f.holds === null) result.maybe.push(entry)
@@ -411,9 +404,3 @@ export function countedRecords(
   }
   return counted
 }
-
-export function describeRelationship(relationship: keyof typeof relationships): string {
-  return relationships[relationship].label
-}
-
-export { DA_PROVISION }

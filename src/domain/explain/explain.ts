@@ -2,7 +2,7 @@ import type { Day } from '../dates/day.ts'
 import { prepareCaseFacts } from '../eligibility/case-facts.ts'
 import { policyById, policyIds } from '../policies/registry.ts'
 import type { PersonRecord } from '../record/person-record.ts'
-import { rehabilitation, type SpentStatus } from '../rehabilitation/spent.ts'
+import type { SpentStatus } from '../rehabilitation/spent.ts'
 import { defaultLegalSettings, type LegalSettings } from '../settings/legal-settings.ts'
 import type { PolicyEvaluation, PolicyId } from './evaluation.ts'
 
@@ -46,5 +46,3 @@ export function explainPerson(record: PersonRecord, options: ExplainOptions = {}
 
 export type { SpentStatus }
 export { policyIds }
-
-void rehabilitation

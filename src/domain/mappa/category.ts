@@ -1,6 +1,6 @@
 import { type Day, day, formatDay } from '../dates/day.ts'
 import type { CaseFacts, OffenceRecord } from '../eligibility/case-facts.ts'
-import { notificationPeriodFor, periodLastDay } from '../notification/period.ts'
+import { requirementsLastDay } from '../notification/period.ts'
 import { listedOn } from '../offences/offences.ts'
 
 // MAPPA categories under the law as it stands (Criminal Justice Act 2003
@@ -15,14 +15,16 @@ export interface MappaPlacement {
   considerCategory3: boolean
 }
 
-function stillUnderSentence(rec: OffenceRecord, asOf: Day): boolean {
+/** Still serving the sentence (and so any licence) on a date; a hospital order's end is not on the record. */
+export function underSentenceOn(rec: OffenceRecord, on: Day): boolean {
   if (rec.disposal === 'caution') return false
-  if (rec.disposal.type === 'hospital-order') return true // the order's end is not on the record
-  if (rec.disposal.type === 'custody') return rec.disposal.life === true || (rec.sentenceLastDay ?? 0) >= asOf
+  if (rec.disposal.type === 'hospital-order') return true
+  if (rec.disposal.type === 'custody') return rec.disposal.life === true || (rec.sentenceLastDay ?? 0) >= on
   return false
 }
 
-function qualifyingSentence(rec: OffenceRecord): boolean {
+/** A Category 2 sentence: also the test of the 2024 amendment in lieu for CCB. */
+export function category2Sentence(rec: OffenceRecord): boolean {
   if (rec.disposal === 'caution') return false
   // s.327(3)-(4): imprisonment or detention of 12 months or more (suspended included), or a hospital order.
   if (rec.disposal.type === 'hospital-order') return true
@@ -34,8 +36,7 @@ export function mappaUnderCurrentLaw(facts: CaseFacts): MappaPlacement {
     const asOf = facts.record.asOf
     for (const rec of [...facts.convictions, ...facts.cautions]) {
       if (!listedOn(rec.offence.soaSchedule3, rec.date)) continue
-      const row = notificationPeriodFor(rec.disposal, rec.ageOnRelevantDate < 18, facts.legal)
-      const last = periodLastDay(rec.date, row.period, 0, facts.legal)
+      const last = requirementsLastDay(rec.date, rec.disposal, rec.ageOnRelevantDate < 18, facts.legal)
       if (last === null || last >= asOf) {
         return {
           category: 1,
@@ -49,8 +50,8 @@ export function mappaUnderCurrentLaw(facts: CaseFacts): MappaPlacement {
     for (const rec of facts.convictions) {
       // CCB joined Category 2 on a date that is itself a setting ([U] statutory hook).
       const listed = rec.offence.code === 'SCA2015-s76' ? asOf >= ccbFrom : listedOn(rec.offence.cjaSchedule15, asOf)
-      if (!listed || !qualifyingSentence(rec)) continue
-      if (!stillUnderSentence(rec, asOf)) continue
+      if (!listed || !category2Sentence(rec)) continue
+      if (!underSentenceOn(rec, asOf)) continue
       return {
         category: 2,
         basis: `Category 2 (CJA 2003 s.327(3)-(4)): ${rec.id} (${rec.offence.code}) is murder or a Sch.15 offence with a qualifying sentence, ${rec.sentenceLastDay ? `under sentence until ${formatDay(rec.sentenceLastDay)}` : 'still in force'}`,

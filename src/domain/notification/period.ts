@@ -88,13 +88,19 @@ export function periodLastDay(
   custodyDays: number,
   legal: LegalSettings,
 ): Day | null {
+  // Always whole months: halving gives 3½ years = 42 months, and the input contract takes whole months only.
   const months = periodMonths(period)
   if (months === null) return null
-  const whole = Math.floor(months)
-  // Half-months arise only from halving an odd number of years' months (never here) but fractions of a
-  // month can come from a conditional discharge stated in weeks; they are counted as days of 1/12 year.
-  const extraDays = Math.round((months - whole) * 30.4375)
-  let last = addDays(lastDayOfMonthsBeginningWith(relevantDate, whole), extraDays)
-  if (!legal.notificationPeriodRunsInCustody && custodyDays > 0) last = addDays(last, custodyDays)
-  return last
+  const last = lastDayOfMonthsBeginningWith(relevantDate, months)
+  return !legal.notificationPeriodRunsInCustody && custodyDays > 0 ? addDays(last, custodyDays) : last
+}
+
+/** The last day of the requirements one conviction or caution brings, custody not disregarded; null if indefinite. */
+export function requirementsLastDay(
+  relevantDate: Day,
+  disposal: Disposal | 'caution',
+  under18: boolean,
+  legal: LegalSettings,
+): Day | null {
+  return periodLastDay(relevantDate, notificationPeriodFor(disposal, under18, legal).period, 0, legal)
 }

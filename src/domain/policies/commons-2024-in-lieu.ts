@@ -1,9 +1,8 @@
 import { day, formatDay } from '../dates/day.ts'
-import type { OffenceRecord } from '../eligibility/case-facts.ts'
 import { countedRecords } from '../eligibility/criteria.ts'
 import { finding } from '../eligibility/finding.ts'
 import type { Warning } from '../explain/evaluation.ts'
-import { proposedMappaLevel } from '../mappa/category.ts'
+import { category2Sentence, proposedMappaLevel, underSentenceOn } from '../mappa/category.ts'
 import { victimContactFor } from '../victims/victim-contact.ts'
 import { decide } from './decide.ts'
 import type { Policy } from './policy.ts'
@@ -23,12 +22,6 @@ export interface CommonsInLieuSettings {
 const commencement = '2025-02-03'
 const commencementDay = day(commencement)
 const PROVISION = 'Victims and Prisoners Act 2024 (amendment in lieu of Lords amendment 132); CJA 2003 s.327'
-
-function qualifying(rec: OffenceRecord): boolean {
-  if (rec.disposal === 'caution') return false
-  if (rec.disposal.type === 'hospital-order') return true
-  return rec.disposal.type === 'custody' && (rec.disposal.life === true || rec.disposal.months >= 12)
-}
 
 export const commons2024InLieu: Policy<CommonsInLieuSettings> = {
   id: 'commons-2024-in-lieu',
@@ -61,12 +54,9 @@ export const commons2024InLieu: Policy<CommonsInLieuSettings> = {
     const warnings: Warning[] = []
     const records = countedRecords(facts, facts.convictions, commencementDay, settings, warnings)
     const ccb = records.filter((r) => r.offence.code === 'SCA2015-s76')
-    const sentenced = ccb.filter(qualifying)
+    const sentenced = ccb.filter(category2Sentence)
     const running = sentenced.filter(
-      (r) =>
-        !settings.requireSentenceRunningAtCommencement ||
-        r.sentenceLastDay === null ||
-        r.sentenceLastDay >= commencementDay,
+      (r) => !settings.requireSentenceRunningAtCommencement || underSentenceOn(r, commencementDay),
     )
     const ccbFinding = finding(
       ccb.length > 0,
@@ -109,7 +99,7 @@ export const commons2024InLieu: Policy<CommonsInLieuSettings> = {
     return decide('commons-2024-in-lieu', facts, criteria, overall, warnings, () => {
       const index = running.reduce((a, b) => (b.date > a.date ? b : a))
       const asOf = facts.record.asOf
-      const current = index.sentenceLastDay === null || index.sentenceLastDay >= asOf
+      const current = underSentenceOn(index, asOf)
       const until =
         index.sentenceLastDay === null ? 'the end of the sentence or order' : formatDay(index.sentenceLastDay)
       return {

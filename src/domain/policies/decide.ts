@@ -17,7 +17,7 @@ import {
   initialNotificationDue,
   lastDayOfThreeDaysBeginningWith,
 } from '../notification/deadlines.ts'
-import { notificationPeriodFor, periodLastDay } from '../notification/period.ts'
+import { notificationPeriodFor, periodLastDay, requirementsLastDay } from '../notification/period.ts'
 import { victimContactFor } from '../victims/victim-contact.ts'
 
 // Turning criteria into an outcome, and an outcome into its consequences, the
@@ -102,8 +102,7 @@ export function chooseIndexRecord(
 }
 
 function lastDayOf(rec: OffenceRecord, facts: CaseFacts): Day | null {
-  const row = notificationPeriodFor(rec.disposal, rec.ageOnRelevantDate < 18, facts.legal)
-  return periodLastDay(rec.date, row.period, 0, facts.legal)
+  return requirementsLastDay(rec.date, rec.disposal, rec.ageOnRelevantDate < 18, facts.legal)
 }
 
 /**

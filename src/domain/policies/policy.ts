@@ -1,4 +1,3 @@
-import type { Day } from '../dates/day.ts'
 import type { CaseFacts } from '../eligibility/case-facts.ts'
 import type { PolicyEvaluation, PolicyId } from '../explain/evaluation.ts'
 import type { LegalSettings } from '../settings/legal-settings.ts'
@@ -27,8 +26,4 @@ export interface Policy<S extends object = object> {
   defaults: S
   settingDocs: { [K in keyof S]: SettingDoc }
   evaluate(facts: CaseFacts, settings: S, legal: LegalSettings): PolicyEvaluation
-}
-
-export interface PolicyRuntime<S extends object = object> extends Policy<S> {
-  commencementDay: Day
 }

@@ -1,4 +1,4 @@
-import type { Day } from '../dates/day.ts'
+import { type Day, day } from '../dates/day.ts'
 import type { CaseFacts, OffenceRecord } from '../eligibility/case-facts.ts'
 import {
   type CountingSettings,
@@ -14,9 +14,9 @@ import {
 } from '../eligibility/criteria.ts'
 import { allOf, type Finding, finding } from '../eligibility/finding.ts'
 import type { PolicyEvaluation, PolicyId, Warning } from '../explain/evaluation.ts'
-import type { LegalSettings } from '../settings/legal-settings.ts'
+import { underSentenceOn } from '../mappa/category.ts'
 import { type Criterion, chooseIndexRecord, decide, notificationConsequences } from './decide.ts'
-import type { SettingDoc } from './policy.ts'
+import type { Policy, SettingDoc } from './policy.ts'
 
 // The "serial and serious harm" test of the 2024 Lords amendment (new SOA 2003
 // s.80A; report footnote 53), shared by `lords-2024` and `broad-convicted`,
@@ -102,8 +102,7 @@ function custodialLicence(
   settings: SerialSeriousHarmSettings,
 ): Finding {
   const onLicence = (rec: OffenceRecord) =>
-    rec.immediateCustody &&
-    (!settings.licenceMustBeCurrent || rec.sentenceLastDay === null || rec.sentenceLastDay >= asOf)
+    rec.immediateCustody && (!settings.licenceMustBeCurrent || underSentenceOn(rec, asOf))
   const sure = specified.filter((e) => onLicence(e.rec)).map((e) => e.rec)
   if (sure.length > 0) {
     return finding(
@@ -154,7 +153,7 @@ function sharedFindings(facts: CaseFacts, commencement: Day, settings: SerialSer
     const warnings: Warning[] = []
     const pool = settings.includeCautions ? [...facts.convictions, ...facts.cautions] : facts.convictions
     const records = countedRecords(facts, pool, commencement, settings, warnings)
-    const specified = classifySpecified(facts, records, settings.domesticAbuseReading)
+    const specified = classifySpecified(records, settings.domesticAbuseReading)
     return {
       warnings,
       specified,
@@ -165,15 +164,13 @@ function sharedFindings(facts: CaseFacts, commencement: Day, settings: SerialSer
   })
 }
 
-export function evaluateSerialSeriousHarm(
+function evaluateSerialSeriousHarm(
   policy: PolicyId,
   commencement: Day,
   requireCustody: boolean,
   facts: CaseFacts,
   settings: SerialSeriousHarmSettings,
-  legal: LegalSettings,
 ): PolicyEvaluation {
-  void legal
   const shared = sharedFindings(facts, commencement, settings)
   const { specified, convicted, serial, risk } = shared
   const warnings: Warning[] = [...shared.warnings]
@@ -201,4 +198,24 @@ export function evaluateSerialSeriousHarm(
     const index = chooseIndexRecord(qualifying, settings.indexConviction, facts)
     return notificationConsequences(facts, index, commencement, warnings, [`${S80A} (SOA 2003 s.80(1)(aa))`])
   })
+}
+
+export type SerialSeriousHarmPolicySpec = Omit<
+  Policy<SerialSeriousHarmSettings>,
+  'defaults' | 'settingDocs' | 'evaluate'
+> & {
+  /** Registration only on release on licence from custody for a specified offence. */
+  requireCustody: boolean
+}
+
+/** A policy of this family: the shared test, settings and consequences, with its own source and custody rule. */
+export function serialSeriousHarmPolicy(spec: SerialSeriousHarmPolicySpec): Policy<SerialSeriousHarmSettings> {
+  const { requireCustody, ...meta } = spec
+  const commencementDay = day(meta.commencement)
+  return {
+    ...meta,
+    defaults: serialSeriousHarmDefaults,
+    settingDocs: serialSeriousHarmSettingDocs,
+    evaluate: (facts, settings) => evaluateSerialSeriousHarm(meta.id, commencementDay, requireCustody, facts, settings),
+  }
 }

@@ -1,6 +1,9 @@
-import { addDays, ageOn, type Day, day, formatDay, lastDayOfMonthsBeginningWith, minDay } from '../dates/day.ts'
+import { addDays, ageOn, type Day, day, formatDay, lastDayOfMonthsBeginningWith } from '../dates/day.ts'
 import { offence } from '../offences/offences.ts'
 import type { Caution, Conviction, Disposal, PersonRecord } from '../record/person-record.ts'
+import { endOfSentence } from '../record/sentence.ts'
+
+export { endOfSentence }
 
 // Rehabilitation of Offenders Act 1974: when each conviction and caution
 // becomes spent. Source: shared/spec/legal-rules.md §7.
@@ -35,9 +38,6 @@ export interface SpentStatus {
 /** PCSCA 2022 s.193 came into force on 28 October 2023. */
 export const scheme2023Start: Day = day('2023-10-28')
 
-/** Average days in a month, for the fraction of a month in a sentence such as 4.5 months. */
-const daysPerMonth = 30.4375
-
 const provision2023 = 'ROA 1974 s.5(2) Table A (as amended by PCSCA 2022 s.193)'
 const provision2023Orders = 'ROA 1974 s.5(2) and s.5(8) (as amended by PCSCA 2022 s.193)'
 const provision2014 = 'ROA 1974 s.5(2) Table (as substituted by LASPO 2012 s.139)'
@@ -56,21 +56,6 @@ const spentOn = (spentFrom: Day, basis: string, provision: string): Period => ({
 })
 const never = (basis: string, provision: string): Period => ({ kind: 'never', basis, provision })
 const undetermined = (basis: string, provision: string): Period => ({ kind: 'undetermined', basis, provision })
-
-/**
- * The last day of a custodial sentence of `months` beginning with the
- * conviction date (ROA counts the sentence imposed, not time served, and the
- * licence ends with the sentence). A fraction of a month adds
- * round(fraction × 30.4375) days to the whole months, capped at the end of the
- * next whole month so that a longer term never ends earlier.
- */
-export function endOfSentence(convictionDate: Day, months: number): Day {
-  const whole = Math.floor(months)
-  const extraDays = Math.round((months - whole) * daysPerMonth)
-  const endOfWholeMonths = lastDayOfMonthsBeginningWith(convictionDate, whole)
-  if (extraDays === 0) return endOfWholeMonths
-  return minDay(addDays(endOfWholeMonths, extraDays), lastDayOfMonthsBeginningWith(convictionDate, whole + 1))
-}
 
 /**
  * The rehabilitation period ends at the end of a buffer of `months` beginning
@@ -108,6 +93,35 @@ function describeCustody(disposal: Extract<Disposal, { type: 'custody' }>): stri
 interface Band {
   label: string
   bufferMonths: number
+}
+
+type FineOrDischarge = Extract<Disposal, { type: 'fine' | 'conditional-discharge' | 'absolute-discharge' }>
+
+/** Fines and discharges have the same periods in both schemes; only the provisions cited differ. */
+function fineOrDischarge(
+  conviction: Conviction,
+  disposal: FineOrDischarge,
+  youth: boolean,
+  provisions: { fine: string; conditional: string; absolute: string },
+): Period {
+  switch (disposal.type) {
+    case 'fine': {
+      const months = youth ? 6 : 12
+      return spentOn(
+        dayAfterMonthsBeginningWith(conviction.date, months),
+        `fine${youth ? ' (under 18 at conviction)' : ''}: ${describeMonths(months)} beginning with the conviction date`,
+        provisions.fine,
+      )
+    }
+    case 'conditional-discharge':
+      return spentOn(
+        dayAfterMonthsBeginningWith(conviction.date, disposal.months),
+        `conditional discharge of ${disposal.months} months: spent when the discharge period ends`,
+        provisions.conditional,
+      )
+    case 'absolute-discharge':
+      return spentOn(conviction.date, 'absolute discharge: spent immediately', provisions.absolute)
+  }
 }
 
 /** 2023 scheme, custodial sentences (ROA s.5(2) Table A as amended): the buffer after the sentence ends. */
@@ -166,22 +180,12 @@ function period2023(conviction: Conviction, youth: boolean): Period {
         provision2023,
       )
     }
-    case 'fine': {
-      const months = youth ? 6 : 12
-      return spentOn(
-        dayAfterMonthsBeginningWith(conviction.date, months),
-        `fine${ageBand}: ${describeMonths(months)} beginning with the conviction date`,
-        provision2023,
-      )
-    }
-    case 'conditional-discharge':
-      return spentOn(
-        dayAfterMonthsBeginningWith(conviction.date, disposal.months),
-        `conditional discharge of ${disposal.months} months: spent when the discharge period ends`,
-        provision2023Orders,
-      )
-    case 'absolute-discharge':
-      return spentOn(conviction.date, 'absolute discharge: spent immediately', 'ROA 1974 s.5(4)(a)')
+    default:
+      return fineOrDischarge(conviction, disposal, youth, {
+        fine: provision2023,
+        conditional: provision2023Orders,
+        absolute: 'ROA 1974 s.5(4)(a)',
+      })
   }
 }
 
@@ -231,22 +235,12 @@ function period2014(conviction: Conviction, youth: boolean): Period {
         provision2014,
       )
     }
-    case 'fine': {
-      const months = youth ? 6 : 12
-      return spentOn(
-        dayAfterMonthsBeginningWith(conviction.date, months),
-        `fine${ageBand}: ${describeMonths(months)} beginning with the conviction date`,
-        provision2014,
-      )
-    }
-    case 'conditional-discharge':
-      return spentOn(
-        dayAfterMonthsBeginningWith(conviction.date, disposal.months),
-        `conditional discharge of ${disposal.months} months: spent when the discharge period ends`,
-        provision2014,
-      )
-    case 'absolute-discharge':
-      return spentOn(conviction.date, 'absolute discharge: spent immediately', provision2014)
+    default:
+      return fineOrDischarge(conviction, disposal, youth, {
+        fine: provision2014,
+        conditional: provision2014,
+        absolute: provision2014,
+      })
   }
 }
 
@@ -344,31 +338,19 @@ function dragThrough(items: Working[]): void {
 }
 
 function cautionStatus(caution: Caution, asOf: Day): SpentStatus {
-  if (caution.conditional) {
-    const spentFrom = dayAfterMonthsBeginningWith(caution.date, 3)
-    return {
-      recordId: caution.id,
-      kind: 'caution',
-      scheme: '2023',
-      spentFrom,
-      never: false,
-      undetermined: false,
-      spentOnAsOf: spentFrom <= asOf,
-      basis: `conditional caution: 3 months beginning with the caution date, ${formatDay(caution.date)}`,
-      provision: 'ROA 1974 Sch.2 para 1(1)(a) and 1(2)',
-      extendedBy: [],
-    }
-  }
+  const spentFrom = caution.conditional ? dayAfterMonthsBeginningWith(caution.date, 3) : caution.date
   return {
     recordId: caution.id,
     kind: 'caution',
     scheme: '2023',
-    spentFrom: caution.date,
+    spentFrom,
     never: false,
     undetermined: false,
-    spentOnAsOf: caution.date <= asOf,
-    basis: 'simple caution: spent immediately (unconfirmed reading, [U] in the legal research)',
-    provision: 'ROA 1974 Sch.2 para 1(1)(b)',
+    spentOnAsOf: spentFrom <= asOf,
+    basis: caution.conditional
+      ? `conditional caution: 3 months beginning with the caution date, ${formatDay(caution.date)}`
+      : 'simple caution: spent immediately (unconfirmed reading, [U] in the legal research)',
+    provision: caution.conditional ? 'ROA 1974 Sch.2 para 1(1)(a) and 1(2)' : 'ROA 1974 Sch.2 para 1(1)(b)',
     extendedBy: [],
   }
 }
