@@ -1,11 +1,24 @@
 import { readFile } from 'node:fs/promises'
-import { type ParseArgsOptionsConfig, parseArgs } from 'node:util'
 import { daySchema, parseExplainInput } from '../contracts/explain-input.ts'
 import { explanationToJson } from '../contracts/explain-output.ts'
 import type { Day } from '../domain/dates/day.ts'
 import type { PolicyId } from '../domain/explain/evaluation.ts'
 import { offencesJson, offencesText, policiesJson, policiesText } from './catalogues.ts'
+import {
+  type CliResult,
+  displayName,
+  help,
+  json,
+  noPositionals,
+  ok,
+  oneLine,
+  parse,
+  readInput,
+  UsageError,
+} from './common.ts'
 import { explanationText } from './report.ts'
+
+export { type CliResult, UsageError } from './common.ts'
 
 // The `dasr` command line. `run` turns arguments into the whole of stdout,
 // stderr and the exit code, so nothing is printed until the answer is complete
@@ -14,27 +27,6 @@ import { explanationText } from './report.ts'
 //
 // The policies and the explanation core are loaded only by the commands that
 // need them, so `dasr offences`, `--help` and input checking stay fast.
-
-export interface CliResult {
-  code: number
-  stdout: string
-  stderr: string
-}
-
-/** Bad input or usage: each line is printed to stderr as is, exit code 2. */
-export class UsageError extends Error {
-  lines: string[]
-  constructor(lines: string | string[]) {
-    const all = (Array.isArray(lines) ? lines : [lines]).map(oneLine)
-    super(all.join('\n'))
-    this.name = 'UsageError'
-    this.lines = all
-  }
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, ' ').trim()
-}
 
 const helpText = `dasr: domestic abuse and stalking register (England and Wales), explainable policies
 
@@ -59,68 +51,15 @@ Exit codes: 0 success; 2 bad input or usage (one line per problem on stderr);
 1 internal error (set DASR_DEBUG=1 for the stack trace).
 All data used with this tool must be lawfully held; examples are synthetic.`
 
-const help = { type: 'boolean', short: 'h' } as const
-
-function parse<O extends ParseArgsOptionsConfig>(args: string[], options: O) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true })
-  } catch (error) {
-    // parseArgs reports unknown options and missing values as TypeErrors with an ERR_PARSE_ARGS_* code.
-    const code = (error as { code?: unknown }).code
-    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
-      const message = (error as Error).message
-      const unknown = /^Unknown option '([^']+)'/.exec(message)
-      const problem = unknown ? `unknown option ${JSON.stringify(unknown[1])}` : message
-      throw new UsageError(`dasr: ${problem} (run "dasr --help")`)
-    }
-    throw error
-  }
-}
-
-function noPositionals(positionals: string[]): void {
-  if (positionals.length > 0) {
-    throw new UsageError(`dasr: unexpected argument ${JSON.stringify(positionals[0])} (run "dasr --help")`)
-  }
-}
-
 async function version(): Promise<string> {
   const text = await readFile(new URL('../../package.json', import.meta.url), 'utf8')
   return String((JSON.parse(text) as { version?: unknown }).version)
 }
 
-function ok(stdout: string): CliResult {
-  return { code: 0, stdout: stdout.endsWith('\n') ? stdout : `${stdout}\n`, stderr: '' }
-}
-
-const json = (value: unknown) => JSON.stringify(value, null, 2)
-
 async function loadPolicies() {
   const { isPolicyId, policyById, policyIds } = await import('../domain/policies/registry.ts')
   return { isPolicyId, policyById, policyIds }
 }
-
-async function readInput(file: string): Promise<string> {
-  try {
-    if (file === '-') {
-      const chunks: Buffer[] = []
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-      return Buffer.concat(chunks).toString('utf8')
-    }
-    return await readFile(file, 'utf8')
-  } catch (error) {
-    const code = (error as { code?: unknown }).code
-    const reasons: Record<string, string> = {
-      ENOENT: 'no such file',
-      EACCES: 'permission denied',
-      EISDIR: 'it is a directory',
-      ENOTDIR: 'a part of the path is not a directory',
-    }
-    const reason = (typeof code === 'string' && reasons[code]) || (error as Error).message
-    throw new UsageError(`${displayName(file)}: cannot read the file (${reason})`)
-  }
-}
-
-const displayName = (file: string) => (file === '-' ? '<stdin>' : file)
 
 async function explain(args: string[]): Promise<CliResult> {
   const { values, positionals } = parse(args, {
