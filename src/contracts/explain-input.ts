@@ -57,7 +57,7 @@ function listOf(values: readonly string[]): string {
 type Issue = z.core.$ZodRawIssue
 
 /** Schema-level message for a value of the wrong type, or a missing one. */
-function wrongType(expected: string): (issue: Issue) => string | undefined {
+export function wrongType(expected: string): (issue: Issue) => string | undefined {
   return (issue) => {
     if (issue.code !== 'invalid_type') return undefined
     return issue.input === undefined ? `is required (${expected})` : `expected ${expected}, got ${quote(issue.input)}`
@@ -83,26 +83,28 @@ export const daySchema = z.string({ error: wrongType(dateExpected) }).transform(
   return parsed
 })
 
-const idSchema = z
+export const idSchema = z
   .string({ error: wrongType('a non-empty string') })
   .refine((text) => text.trim().length > 0, { error: 'must not be empty' })
 
-const flag = z.boolean({ error: wrongType('true or false') })
+export const flag = z.boolean({ error: wrongType('true or false') })
 
-const offenceSchema = z.string({ error: wrongType('an offence code such as "PHA1997-s4A"') }).transform((text, ctx) => {
-  const code = resolveOffenceCode(text)
-  if (code === undefined) {
-    ctx.issues.push({
-      code: 'custom',
-      input: text,
-      message: `unknown offence code ${quote(text)} (run "dasr offences" for the list)`,
-    })
-    return z.NEVER
-  }
-  return code
-})
+export const offenceSchema = z
+  .string({ error: wrongType('an offence code such as "PHA1997-s4A"') })
+  .transform((text, ctx) => {
+    const code = resolveOffenceCode(text)
+    if (code === undefined) {
+      ctx.issues.push({
+        code: 'custom',
+        input: text,
+        message: `unknown offence code ${quote(text)} (run "dasr offences" for the list)`,
+      })
+      return z.NEVER
+    }
+    return code
+  })
 
-function wholeNumber(what: string, min: number, max: number = Number.MAX_SAFE_INTEGER) {
+export function wholeNumber(what: string, min: number, max: number = Number.MAX_SAFE_INTEGER) {
   const rule =
     max === Number.MAX_SAFE_INTEGER
       ? `a whole number of ${what} of at least ${min}`
@@ -114,7 +116,7 @@ function wholeNumber(what: string, min: number, max: number = Number.MAX_SAFE_IN
 
 const months = wholeNumber('months', 1)
 
-function oneOf<const T extends readonly [string, ...string[]]>(values: T, what: string) {
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T, what: string) {
   return z.enum(values, {
     error: (issue) =>
       issue.input === undefined
@@ -123,8 +125,8 @@ function oneOf<const T extends readonly [string, ...string[]]>(values: T, what: 
   })
 }
 
-const relationshipSchema = oneOf(relationshipNames as [Relationship, ...Relationship[]], 'a known relationship')
-const roshSchema = oneOf(['low', 'medium', 'high', 'very-high'] as const, 'a RoSH level')
+export const relationshipSchema = oneOf(relationshipNames as [Relationship, ...Relationship[]], 'a known relationship')
+export const roshSchema = oneOf(['low', 'medium', 'high', 'very-high'] as const, 'a RoSH level')
 const roleSchema = oneOf(['perpetrator', 'victim'] as const, 'an incident role')
 
 const victimSchema = z.strictObject(
@@ -174,7 +176,7 @@ const contextSchema = z.strictObject(
 
 const list = <T extends z.ZodType>(item: T) => z.array(item, { error: wrongType('an array') }).default([])
 
-const convictionSchema = z.strictObject(
+export const convictionSchema = z.strictObject(
   {
     id: idSchema,
     date: daySchema,
@@ -189,7 +191,7 @@ const convictionSchema = z.strictObject(
   { error: wrongType('a conviction object') },
 )
 
-const cautionSchema = z.strictObject(
+export const cautionSchema = z.strictObject(
   {
     id: idSchema,
     date: daySchema,
@@ -202,7 +204,7 @@ const cautionSchema = z.strictObject(
   { error: wrongType('a caution object') },
 )
 
-const incidentSchema = z
+export const incidentSchema = z
   .strictObject(
     {
       id: idSchema,
@@ -224,7 +226,7 @@ const incidentSchema = z
     return incident
   })
 
-const riskAssessmentSchema = z.strictObject(
+export const riskAssessmentSchema = z.strictObject(
   {
     id: idSchema,
     date: daySchema,
@@ -252,7 +254,7 @@ export type ExplainInput = z.output<typeof explainInputSchema>
 // ---------------------------------------------------------------------------
 // Turning Zod issues into lines
 
-type PathSegment = PropertyKey
+export type PathSegment = PropertyKey
 
 /** `$.convictions[0].date`, with keys that are not identifiers quoted: `$["odd key"]`. */
 export function formatPath(path: readonly PathSegment[]): string {
@@ -266,7 +268,7 @@ export function formatPath(path: readonly PathSegment[]): string {
 }
 
 /** Messages for issues no schema-level message covers. */
-const fallbackMessages: z.core.$ZodErrorMap = (issue) => {
+export const fallbackMessages: z.core.$ZodErrorMap = (issue) => {
   switch (issue.code) {
     case 'unrecognized_keys': {
       const allowed = issue.inst instanceof z.ZodObject ? Object.keys(issue.inst.shape) : []
@@ -281,13 +283,24 @@ const fallbackMessages: z.core.$ZodErrorMap = (issue) => {
   }
 }
 
-interface Problem {
+export interface Problem {
   path: readonly PathSegment[]
   message: string
 }
 
 function structuralProblems(json: unknown): { problems: Problem[]; value?: ExplainInput } {
-  const result = explainInputSchema.safeParse(json, { error: fallbackMessages })
+  return checkShape(explainInputSchema, json)
+}
+
+/**
+ * Checks a value against any contract schema with this module's messages:
+ * one problem per field, unknown keys named one by one.
+ */
+export function checkShape<T extends z.ZodType>(
+  schema: T,
+  json: unknown,
+): { problems: Problem[]; value?: z.output<T> } {
+  const result = schema.safeParse(json, { error: fallbackMessages })
   if (result.success) return { problems: [], value: result.data }
   const problems: Problem[] = []
   for (const issue of result.error.issues) {

@@ -1,0 +1,66 @@
+import type { Actor, Role } from './actor.ts'
+import { Forbidden } from './errors.ts'
+
+// Deny by default: an action is allowed only if it is listed here for one of
+// the actor's roles. Object-level rules (which records) are checked by the
+// services with `canSeeRecord`; the issue "Multi-agency access control" adds
+// shares and need-to-know access on top of this table, not beside it.
+
+export type Action =
+  | 'person:read'
+  | 'person:write'
+  | 'person:search'
+  | 'victim:read'
+  | 'victim:write'
+  | 'registration:refer'
+  | 'registration:determine'
+  | 'registration:decide'
+  | 'notification:record'
+  | 'visit:record'
+  | 'breach:read'
+  | 'breach:decide'
+  | 'compliance:scan'
+  | 'task:read'
+  | 'data:import'
+  | 'data:export'
+
+const allowed: Record<Action, readonly Role[]> = {
+  'person:read': ['registrar', 'offender-manager', 'mappa-coordinator'],
+  'person:write': ['registrar', 'offender-manager'],
+  'person:search': ['registrar', 'offender-manager', 'mappa-coordinator', 'victim-liaison-officer'],
+  'victim:read': ['victim-liaison-officer', 'registrar', 'offender-manager'],
+  'victim:write': ['victim-liaison-officer', 'registrar', 'offender-manager'],
+  'registration:refer': ['registrar', 'offender-manager', 'mappa-coordinator'],
+  'registration:determine': ['registrar', 'offender-manager'],
+  // Opening and ending registrations is for police registrars (VioGén: only police open a case).
+  'registration:decide': ['registrar'],
+  'notification:record': ['registrar', 'offender-manager'],
+  'visit:record': ['registrar', 'offender-manager'],
+  'breach:read': ['registrar', 'offender-manager', 'mappa-coordinator'],
+  'breach:decide': ['registrar', 'offender-manager'],
+  'compliance:scan': ['system', 'registrar'],
+  'task:read': ['registrar', 'offender-manager', 'victim-liaison-officer', 'mappa-coordinator'],
+  'data:import': ['system', 'registrar'],
+  'data:export': ['system', 'registrar'],
+}
+
+/** Actions only police may take, whatever the role says (registrars are police). */
+const policeOnly: ReadonlySet<Action> = new Set(['registration:decide', 'notification:record'])
+
+export function can(actor: Actor, action: Action): boolean {
+  if (policeOnly.has(action) && actor.organisationKind !== 'police' && !actor.roles.includes('system')) return false
+  return actor.roles.some((role) => allowed[action].includes(role))
+}
+
+export function authorise(actor: Actor, action: Action): void {
+  if (!can(actor, action)) throw new Forbidden(`your role does not allow ${action}`, action)
+}
+
+/**
+ * Object level: a person's record belongs to its managing organisation.
+ * The system, and national roles, see every record; others only their own
+ * organisation's (shares and need-to-know come with access control).
+ */
+export function canSeeRecord(actor: Actor, managingOrgId: string): boolean {
+  return actor.roles.includes('system') || actor.organisationId === managingOrgId
+}

@@ -1,0 +1,552 @@
+import { randomUUID } from 'node:crypto'
+import { coreKinds, type FactKind, factKinds, normaliseName, searchKeysOf } from '../contracts/register/facts.ts'
+import { factSupersede, type PersonCreate, personCreate, personUpdate } from '../contracts/register/requests.ts'
+import { addYears, formatDay, parseDay } from '../domain/dates/day.ts'
+import type { Queryable } from '../store/database.ts'
+import { canSeeRecord } from './access.ts'
+import { actorIdFor, audit, authorised, type Call, timeline, transact } from './context.ts'
+import { Conflict, Forbidden, NotFound, problem, StaleWrite } from './errors.ts'
+import { failIf, parseOrThrow } from './validate.ts'
+
+// A person's record: identity, the facts recorded about them (kept with their
+// history), and reading it all back in one piece. Every read of a record is an
+// audited consultation; every write is audited and on the timeline.
+
+export interface PersonRow {
+  id: string
+  reference: string
+  managing_org_id: string
+  family_name: string
+  given_names: string
+  date_of_birth: string
+  ni_number: string | null
+  sex: string | null
+  status: string
+  responsible_officer_id: string | null
+  risk_level: string | null
+  version: number
+  created_at: Date
+  updated_at: Date
+}
+
+export interface DuplicateCandidate {
+  id: string
+  reference: string
+  name: string
+  dateOfBirth: string
+  matchedOn: string[]
+}
+
+/** Loads a person the actor may see, or NotFound (the same answer for "not yours"). */
+export async function loadPerson(tx: Queryable, call: Call, personId: string, lock = false): Promise<PersonRow> {
+  if (!isUuid(personId)) throw new NotFound('person')
+  const rows = await tx.query<PersonRow & Record<string, unknown>>(
+    `SELECT * FROM person WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
+    [personId],
+  )
+  const person = rows[0]
+  if (person === undefined) throw new NotFound('person')
+  if (!canSeeRecord(call.actor, person.managing_org_id)) {
+    throw new NotFound('person', { type: 'person', id: personId, personId, reason: 'outside organisation' })
+  }
+  return person
+}
+
+export const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)
+
+/** Checks If-Match against the current version and moves the version on. */
+export async function bumpVersion(tx: Queryable, person: PersonRow, expected: number | undefined): Promise<number> {
+  if (expected !== undefined && expected !== person.version) throw new StaleWrite('this person', person.version)
+  const changed = await tx.execute(
+    'UPDATE person SET version = version + 1, updated_at = now() WHERE id = $1 AND version = $2',
+    [person.id, person.version],
+  )
+  if (changed !== 1) throw new StaleWrite('this person', person.version + 1)
+  return person.version + 1
+}
+
+async function nextReference(tx: Queryable, year: number): Promise<string> {
+  const rows = await tx.query<{ last: number }>(
+    `INSERT INTO reference_counter (year, last) VALUES ($1, 1)
+     ON CONFLICT (year) DO UPDATE SET last = reference_counter.last + 1 RETURNING last`,
+    [year],
+  )
+  return `DA-${year}-${String(rows[0]?.last ?? 1).padStart(6, '0')}`
+}
+
+/** People who may be the same as the one being recorded: same name and date of birth, or same NI number. */
+export async function possibleDuplicates(
+  tx: Queryable,
+  input: { familyName: string; givenNames: string; dateOfBirth: string; niNumber?: string | undefined },
+  excludeId?: string,
+): Promise<DuplicateCandidate[]> {
+  const name = normaliseName(`${input.givenNames} ${input.familyName}`)
+  const rows = await tx.query<{
+    id: string
+    reference: string
+    family_name: string
+    given_names: string
+    date_of_birth: string
+    ni_number: string | null
+  }>(
+    `SELECT p.id, p.reference, p.family_name, p.given_names, p.date_of_birth, p.ni_number
+       FROM person p
+      WHERE (p.date_of_birth = $1 AND (lower(p.family_name) = lower($2)
+             OR EXISTS (SELECT 1 FROM search_key k WHERE k.person_id = p.id AND k.kind = 'name' AND k.value = $3)))
+         OR ($4::text IS NOT NULL AND p.ni_number = $4)
+      LIMIT 20`,
+    [input.dateOfBirth, input.familyName, name, input.niNumber ?? null],
+  )
+  return rows
+    .filter((row) => row.id !== excludeId)
+    .map((row) => {
+      const matchedOn: string[] = []
+      if (row.date_of_birth === input.dateOfBirth) matchedOn.push('name and date of birth')
+      if (input.niNumber !== undefined && row.ni_number === input.niNumber) matchedOn.push('National Insurance number')
+      return {
+        id: row.id,
+        reference: row.reference,
+        name: `${row.given_names} ${row.family_name}`,
+        dateOfBirth: row.date_of_birth,
+        matchedOn,
+      }
+    })
+}
+
+function identityProblems(input: { dateOfBirth?: string | undefined }, today: number) {
+  const problems = []
+  if (input.dateOfBirth !== undefined) {
+    const dob = parseDay(input.dateOfBirth)
+    if (dob !== undefined && dob > today) problems.push(problem('$.dateOfBirth', 'must be in the past'))
+    // CYPA 1933 s.50: nobody under 10 can be guilty of an offence, so cannot be on the register.
+    else if (dob !== undefined && addYears(dob, 10) > today) {
+      problems.push(problem('$.dateOfBirth', 'the person must be at least 10 years old (CYPA 1933 s.50)'))
+    }
+  }
+  return problems
+}
+
+export async function createPerson(call: Call, body: unknown) {
+  await authorised(call, 'person:write')
+  const input: PersonCreate = parseOrThrow(personCreate, body)
+  failIf(identityProblems(input, call.app.today()))
+  const managingOrg = input.managingOrganisationId ?? call.actor.organisationId
+  if (!canSeeRecord(call.actor, managingOrg))
+    throw new Forbidden('you can only record people for your own organisation')
+
+  return transact(call, async (tx) => {
+    // Serialise creations so two officers recording the same person at once cannot both miss the other.
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [7_340_002])
+    const duplicates = await possibleDuplicates(tx, input)
+    if (duplicates.length > 0 && input.confirmedNotDuplicate !== true) {
+      throw new Conflict(
+        'this person may already be on the register; check the candidates, then resend with confirmedNotDuplicate: true if they are someone else',
+        { candidates: duplicates },
+      )
+    }
+    const id = randomUUID()
+    const today = formatDay(call.app.today())
+    const reference = await nextReference(tx, Number(today.slice(0, 4)))
+    await tx.execute(
+      `INSERT INTO person (id, reference, managing_org_id, family_name, given_names, date_of_birth, ni_number, sex,
+                           status, responsible_officer_id, risk_level, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'recorded', $9, $10, $11)`,
+      [
+        id,
+        reference,
+        managingOrg,
+        input.familyName,
+        input.givenNames,
+        input.dateOfBirth,
+        input.niNumber ?? null,
+        input.sex ?? null,
+        input.responsibleOfficerId ?? null,
+        input.riskLevel ?? null,
+        actorIdFor(call.actor),
+      ],
+    )
+    await tx.execute(`INSERT INTO search_key (person_id, kind, value) VALUES ($1, 'name', $2)`, [
+      id,
+      normaliseName(`${input.givenNames} ${input.familyName}`),
+    ])
+    await audit(tx, call.actor, 'collection', { type: 'person', id, personId: id })
+    await timeline(tx, call.actor, id, 'person-recorded', `Recorded as ${reference}`, today, {
+      ...(duplicates.length > 0 ? { confirmedNotDuplicateOf: duplicates.map((d) => d.reference) } : {}),
+    })
+    return { id, reference, version: 1, possibleDuplicatesConfirmedDistinct: duplicates.map((d) => d.reference) }
+  })
+}
+
+export async function updatePerson(call: Call, personId: string, expectedVersion: number | undefined, body: unknown) {
+  await authorised(call, 'person:write')
+  const input = parseOrThrow(personUpdate, body)
+  failIf(identityProblems(input, call.app.today()))
+  return transact(call, async (tx) => {
+    const person = await loadPerson(tx, call, personId, true)
+    const version = await bumpVersion(tx, person, expectedVersion)
+    const columns: Record<string, string> = {
+      familyName: 'family_name',
+      givenNames: 'given_names',
+      dateOfBirth: 'date_of_birth',
+      niNumber: 'ni_number',
+      sex: 'sex',
+      riskLevel: 'risk_level',
+      responsibleOfficerId: 'responsible_officer_id',
+    }
+    const changes: Record<string, { from: unknown; to: unknown }> = {}
+    for (const [field, column] of Object.entries(columns)) {
+      const value = (input as Record<string, unknown>)[field]
+      if (value === undefined) continue
+      const before = (person as unknown as Record<string, unknown>)[column]
+      if (before === value) continue
+      changes[field] = { from: before, to: value }
+      await tx.execute(`UPDATE person SET ${column} = $1 WHERE id = $2`, [value, personId])
+    }
+    if (changes.familyName || changes.givenNames) {
+      await tx.execute(`INSERT INTO search_key (person_id, kind, value) VALUES ($1, 'name', $2)`, [
+        personId,
+        normaliseName(`${input.givenNames ?? person.given_names} ${input.familyName ?? person.family_name}`),
+      ])
+    }
+    // The previous values stay on the timeline: a change is history, not an overwrite.
+    await audit(
+      tx,
+      call.actor,
+      'alteration',
+      { type: 'person', id: personId, personId },
+      { fields: Object.keys(changes) },
+    )
+    await timeline(
+      tx,
+      call.actor,
+      personId,
+      'person-updated',
+      `Changed ${Object.keys(changes).join(', ') || 'nothing'}: ${input.reason ?? 'no reason given'}`,
+      formatDay(call.app.today()),
+      { changes, reason: input.reason ?? null },
+    )
+    return { id: personId, version }
+  })
+}
+
+// ---------------------------------------------------------------------------
+// Facts
+
+export interface FactRow {
+  id: string
+  person_id: string
+  kind: string
+  data: Record<string, unknown>
+  valid_from: string | null
+  valid_to: string | null
+  recorded_at: Date
+  recorded_by: string | null
+  superseded_by: string | null
+  superseded_at: Date | null
+}
+
+/** Validates a fact ({kind, ...data}) and returns what to store; throws with every problem, paths under `at`. */
+export function checkFact(
+  raw: unknown,
+  at = '$',
+  todayIso?: string,
+): { kind: FactKind; data: Record<string, unknown> } {
+  const record = (typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw : {}) as Record<string, unknown>
+  const kind = record.kind
+  if (typeof kind !== 'string' || !(kind in factKinds)) {
+    failIf([
+      problem(
+        `${at}.kind`,
+        kind === undefined
+          ? `is required (one of: ${Object.keys(factKinds).join(', ')})`
+          : `${JSON.stringify(kind)} is not a kind of fact (expected one of: ${Object.keys(factKinds).join(', ')})`,
+      ),
+    ])
+  }
+  const factKind = kind as FactKind
+  const { kind: _kind, ...rest } = record
+  let parsed: Record<string, unknown>
+  try {
+    parsed = parseOrThrow(factKinds[factKind], rest) as Record<string, unknown>
+  } catch (error) {
+    if (error instanceof Error && 'problems' in error) {
+      const problems = (error as { problems: { in: string; field: string; message: string }[] }).problems
+      failIf(problems.map((p) => ({ ...p, field: `${at}${p.field.slice(1)}` })))
+    }
+    throw error
+  }
+  const data = coreKinds.has(factKind) ? rest : parsed
+  const problems = []
+  const validFrom = data.validFrom as string | undefined
+  const validTo = data.validTo as string | undefined
+  if (validFrom !== undefined && validTo !== undefined && validTo < validFrom) {
+    problems.push(problem(`${at}.validTo`, 'must not be before validFrom'))
+  }
+  if (todayIso !== undefined) {
+    for (const field of ['validFrom', 'date', 'madeOn', 'servedOn'] as const) {
+      const value = data[field]
+      if (typeof value === 'string' && value > todayIso)
+        problems.push(problem(`${at}.${field}`, 'must not be in the future'))
+    }
+  }
+  failIf(problems)
+  return { kind: factKind, data }
+}
+
+export async function insertFact(
+  tx: Queryable,
+  call: Call,
+  personId: string,
+  fact: { kind: FactKind; data: Record<string, unknown> },
+): Promise<string> {
+  const id = randomUUID()
+  await tx.execute(
+    `INSERT INTO person_fact (id, person_id, kind, data, valid_from, valid_to, recorded_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [
+      id,
+      personId,
+      fact.kind,
+      JSON.stringify(fact.data),
+      (fact.data.validFrom as string | undefined) ?? null,
+      (fact.data.validTo as string | undefined) ?? null,
+      actorIdFor(call.actor),
+    ],
+  )
+  for (const key of searchKeysOf(fact.kind, fact.data)) {
+    if (key.value === '') continue
+    await tx.execute('INSERT INTO search_key (person_id, fact_id, kind, value) VALUES ($1, $2, $3, $4)', [
+      personId,
+      id,
+      key.kind,
+      key.value,
+    ])
+  }
+  await audit(tx, call.actor, 'collection', { type: `fact:${fact.kind}`, id, personId })
+  return id
+}
+
+export async function addFact(call: Call, personId: string, expectedVersion: number | undefined, body: unknown) {
+  await authorised(call, 'person:write')
+  const fact = checkFact(body, '$', formatDay(call.app.today()))
+  return transact(call, async (tx) => {
+    const person = await loadPerson(tx, call, personId, true)
+    const version = await bumpVersion(tx, person, expectedVersion)
+    const id = await insertFact(tx, call, personId, fact)
+    await timeline(tx, call.actor, personId, 'fact-recorded', `Recorded ${fact.kind}`, formatDay(call.app.today()), {
+      factId: id,
+      kind: fact.kind,
+    })
+    return { id, kind: fact.kind, personVersion: version }
+  })
+}
+
+/** Corrects or ends a fact: the old row stays, superseded by the new one. */
+export async function supersedeFact(
+  call: Call,
+  personId: string,
+  factId: string,
+  expectedVersion: number | undefined,
+  body: unknown,
+) {
+  await authorised(call, 'person:write')
+  const input = parseOrThrow(factSupersede, body)
+  if (input.replacement === undefined && input.validTo === undefined) {
+    failIf([problem('$', 'give a replacement, a validTo date, or both')])
+  }
+  return transact(call, async (tx) => {
+    const person = await loadPerson(tx, call, personId, true)
+    if (!isUuid(factId)) throw new NotFound('fact')
+    const rows = await tx.query<FactRow & Record<string, unknown>>(
+      'SELECT * FROM person_fact WHERE id = $1 AND person_id = $2 FOR UPDATE',
+      [factId, personId],
+    )
+    const old = rows[0]
+    if (old === undefined) throw new NotFound('fact')
+    if (old.superseded_by !== null)
+      throw new Conflict('this fact has already been superseded', { by: old.superseded_by })
+    const version = await bumpVersion(tx, person, expectedVersion)
+    const merged = {
+      kind: old.kind,
+      ...(input.replacement ?? old.data),
+      ...(input.validTo !== undefined ? { validTo: input.validTo } : {}),
+    }
+    const fact = checkFact(merged, '$.replacement', formatDay(call.app.today()))
+    if (fact.kind !== old.kind) failIf([problem('$.replacement.kind', `must stay ${old.kind}`)])
+    const id = await insertFact(tx, call, personId, fact)
+    await tx.execute('UPDATE person_fact SET superseded_by = $1, superseded_at = now() WHERE id = $2', [id, factId])
+    await timeline(
+      tx,
+      call.actor,
+      personId,
+      'fact-superseded',
+      `${input.replacement ? 'Changed' : 'Ended'} ${old.kind}: ${input.reason}`,
+      formatDay(call.app.today()),
+      { factId: id, supersedes: factId, reason: input.reason },
+    )
+    return { id, supersedes: factId, personVersion: version }
+  })
+}
+
+// ---------------------------------------------------------------------------
+// Reading
+
+export function personSummary(person: PersonRow) {
+  return {
+    id: person.id,
+    reference: person.reference,
+    familyName: person.family_name,
+    givenNames: person.given_names,
+    dateOfBirth: person.date_of_birth,
+    niNumber: person.ni_number,
+    sex: person.sex,
+    status: person.status,
+    riskLevel: person.risk_level,
+    responsibleOfficerId: person.responsible_officer_id,
+    managingOrganisationId: person.managing_org_id,
+    version: person.version,
+    updatedAt: person.updated_at.toISOString(),
+  }
+}
+
+export const factJson = (fact: FactRow) => ({
+  id: fact.id,
+  kind: fact.kind,
+  data: fact.data,
+  validFrom: fact.valid_from,
+  validTo: fact.valid_to,
+  recordedAt: fact.recorded_at.toISOString(),
+  recordedBy: fact.recorded_by,
+  supersededBy: fact.superseded_by,
+})
+
+/** The whole record in one read: identity, current facts, registration, compliance, victims (ids only). */
+export async function readPerson(
+  call: Call,
+  personId: string,
+  options: { history?: boolean; justification?: string } = {},
+) {
+  await authorised(call, 'person:read')
+  return transact(call, async (tx) => {
+    const person = await loadPerson(tx, call, personId)
+    // One after another: a transaction is one connection, which runs one query at a time.
+    const facts = await tx.query<FactRow & Record<string, unknown>>(
+      `SELECT * FROM person_fact WHERE person_id = $1 ${options.history ? '' : 'AND superseded_by IS NULL'}
+          ORDER BY kind, valid_from NULLS FIRST, recorded_at`,
+      [personId],
+    )
+    const registrations = await tx.query(
+      `SELECT id, policy_id, policy_version, status, abuse_type, mappa_category, period, relevant_date, last_day,
+                review_date, initial_due, no_fixed_abode, in_custody, registered_on, notice_served_on, ended_on,
+                end_reason, archived_on, version, determination_id
+           FROM registration WHERE person_id = $1 ORDER BY registered_on DESC`,
+      [personId],
+    )
+    const victims = await tx.query(
+      'SELECT victim_id, relationship FROM victim_link WHERE person_id = $1 ORDER BY created_at',
+      [personId],
+    )
+    const photographs = await tx.query(
+      `SELECT id, content_type, byte_size, width, height, taken_on, caption FROM photograph WHERE person_id = $1 ORDER BY recorded_at`,
+      [personId],
+    )
+    const breaches = await tx.query(
+      `SELECT id, obligation_key, obligation_kind, provision, due_on, detected_on, status, outcome, outcome_on, version
+           FROM breach WHERE person_id = $1 ORDER BY due_on DESC`,
+      [personId],
+    )
+    const visits = await tx.query(
+      'SELECT id, visited_on, outcome, notes FROM home_visit WHERE person_id = $1 ORDER BY visited_on DESC',
+      [personId],
+    )
+    const notifications = await tx.query(
+      `SELECT id, registration_id, kind, received_on, event_date, departure_date, items, station
+           FROM notification WHERE person_id = $1 ORDER BY received_on DESC, received_at DESC`,
+      [personId],
+    )
+    await audit(tx, call.actor, 'consultation', { type: 'person', id: personId, personId }, {}, options.justification)
+    const byKind: Record<string, ReturnType<typeof factJson>[]> = {}
+    for (const fact of facts) {
+      const list = byKind[fact.kind] ?? []
+      list.push(factJson(fact))
+      byKind[fact.kind] = list
+    }
+    return {
+      person: personSummary(person),
+      facts: byKind,
+      registrations: registrations.map(camelRow),
+      victims: victims.map(camelRow),
+      photographs: photographs.map(camelRow),
+      breaches: breaches.map(camelRow),
+      visits: visits.map(camelRow),
+      notifications: notifications.map(camelRow),
+    }
+  })
+}
+
+/** snake_case columns to the API's camelCase, instants as ISO text. */
+export function camelRow(row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(row)) {
+    out[key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())] =
+      value instanceof Date ? value.toISOString() : value
+  }
+  return out
+}
+
+export async function personTimeline(
+  call: Call,
+  personId: string,
+  page: { cursor?: string | undefined; limit: number },
+) {
+  await authorised(call, 'person:read')
+  return transact(call, async (tx) => {
+    await loadPerson(tx, call, personId)
+    const before = page.cursor === undefined ? null : decodeCursorNumber(page.cursor)
+    const rows = await tx.query<{ id: number } & Record<string, unknown>>(
+      `SELECT id, kind, summary, data, occurred_on, recorded_at, actor_id FROM timeline_event
+        WHERE person_id = $1 AND ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT $3`,
+      [personId, before, page.limit + 1],
+    )
+    await audit(tx, call.actor, 'consultation', { type: 'timeline', id: personId, personId })
+    const items = rows.slice(0, page.limit)
+    const last = items.at(-1)
+    return {
+      items: items.map(camelRow),
+      nextCursor: rows.length > page.limit && last ? encodeCursor(String(last.id)) : null,
+    }
+  })
+}
+
+/** The actor's organisation's people, in reference order, a page at a time. */
+export async function listPeople(call: Call, page: { cursor?: string | undefined; limit: number }) {
+  await authorised(call, 'person:read')
+  const after = page.cursor === undefined ? '' : decodeCursor(page.cursor)
+  return transact(call, async (tx) => {
+    const all = call.actor.roles.includes('system')
+    const rows = await tx.query<PersonRow & Record<string, unknown>>(
+      `SELECT * FROM person WHERE reference > $1 AND ($2 OR managing_org_id = $3) ORDER BY reference LIMIT $4`,
+      [after, all, call.actor.organisationId, page.limit + 1],
+    )
+    const items = rows.slice(0, page.limit)
+    await audit(tx, call.actor, 'consultation', { type: 'person-list' }, { count: items.length })
+    const last = items.at(-1)
+    return {
+      items: items.map(personSummary),
+      nextCursor: rows.length > page.limit && last ? encodeCursor(last.reference) : null,
+    }
+  })
+}
+
+export const encodeCursor = (value: string) => Buffer.from(value, 'utf8').toString('base64url')
+export function decodeCursor(cursor: string): string {
+  const value = Buffer.from(cursor, 'base64url').toString('utf8')
+  if (value === '' || /[^\x20-\x7e]/.test(value))
+    failIf([problem('$.cursor', 'is not a cursor this API gave', 'query')])
+  return value
+}
+function decodeCursorNumber(cursor: string): number {
+  const value = Number(decodeCursor(cursor))
+  if (!Number.isSafeInteger(value) || value < 0) failIf([problem('$.cursor', 'is not a cursor this API gave', 'query')])
+  return value
+}
