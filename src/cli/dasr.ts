@@ -20,11 +20,21 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 })
 
 try {
-  const { run } = await import('./main.ts')
-  const result = await run(process.argv.slice(2), debug)
-  if (result.stdout) process.stdout.write(result.stdout)
-  if (result.stderr) process.stderr.write(result.stderr)
-  process.exitCode = result.code
+  if (process.argv[2] === 'serve') {
+    // The one long-running command: it prints as it goes and stops on a signal.
+    const [{ serve }, { UsageError }] = await Promise.all([import('./serve.ts'), import('./common.ts')])
+    await serve(process.argv.slice(3)).catch((error: unknown) => {
+      if (!(error instanceof UsageError)) throw error
+      process.stderr.write(`${error.lines.join('\n')}\n`)
+      process.exit(2)
+    })
+  } else {
+    const { run } = await import('./main.ts')
+    const result = await run(process.argv.slice(2), debug)
+    if (result.stdout) process.stdout.write(result.stdout)
+    if (result.stderr) process.stderr.write(result.stderr)
+    process.exitCode = result.code
+  }
 } catch (error) {
   fail(error)
 }

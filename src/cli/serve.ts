@@ -1,0 +1,87 @@
+import type { Actor } from '../app/actor.ts'
+import { systemActor } from '../app/actor.ts'
+import { createUser, ensureOrganisation, issueToken } from '../app/directory.ts'
+import { openDatabase } from '../store/database.ts'
+import { migrate } from '../store/migrate.ts'
+import { help, parse, UsageError } from './common.ts'
+import { appContext } from './register-commands.ts'
+
+// `dasr serve`: migrate, start the HTTP server, print its address, and run
+// the compliance scan on a schedule. On an empty embedded register it sets up
+// a demonstration force with its users and prints a token to try the API with
+// (a token is shown once; only its hash is stored).
+
+const scanEveryMinutes = Number(process.env.DASR_SCAN_EVERY_MINUTES ?? 60)
+
+export async function serve(args: string[]): Promise<void> {
+  const { values, positionals } = parse(args, { port: { type: 'string' }, host: { type: 'string' }, help })
+  if (positionals.length > 0) throw new UsageError(`dasr: unexpected argument ${JSON.stringify(positionals[0])}`)
+  if (values.help) {
+    process.stdout.write('dasr serve [--port N] [--host ADDRESS]: start the register (PORT and HOST also work)\n')
+    return
+  }
+  const port = Number(values.port ?? process.env.PORT ?? 3000)
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError('--port: must be a whole number from 0 to 65535')
+  const host = values.host ?? process.env.HOST ?? '127.0.0.1'
+
+  const db = await openDatabase()
+  const applied = await migrate(db)
+  const app = await appContext(db)
+  const demo = db.kind === 'pglite' ? await ensureDemoUsers(db) : undefined
+
+  const { buildServer } = await import('../api/server.ts')
+  const server = await buildServer({ app, logger: process.env.DASR_LOG === '1' })
+  const address = await server.listen({ port, host })
+
+  const { scan } = await import('../app/compliance.ts')
+  const runScan = () =>
+    scan({ app, actor: systemActor }).catch((error: unknown) =>
+      process.stderr.write(`dasr: scheduled scan failed: ${(error as Error).message}\n`),
+    )
+  const timer = setInterval(runScan, scanEveryMinutes * 60_000)
+  timer.unref()
+
+  const lines = [
+    `dasr: the register is running at ${address}`,
+    `  database: ${db.kind} (${db.location})${applied.length > 0 ? `, applied ${applied.join(', ')}` : ''}`,
+    `  health:   ${address}/health`,
+    `  API:      ${address}/api/v1  (OpenAPI: ${address}/api/openapi.json)`,
+  ]
+  if (demo !== undefined) {
+    lines.push(`  try it:   curl -H "Authorization: Bearer ${demo.token}" ${address}/api/v1/people`)
+    lines.push(
+      `            (a token for ${demo.actor.displayName}, registrar of ${demo.actor.organisationId}; valid 1 day)`,
+    )
+  }
+  lines.push('  stop:     Ctrl+C')
+  process.stdout.write(`${lines.join('\n')}\n`)
+
+  const stop = async () => {
+    clearInterval(timer)
+    await server.close()
+    await db.close()
+    process.exit(0)
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+}
+
+/** The demonstration force and its users on the embedded register, and a fresh token for its registrar. */
+async function ensureDemoUsers(db: Awaited<ReturnType<typeof openDatabase>>): Promise<{ actor: Actor; token: string }> {
+  await ensureOrganisation(db, { id: 'police:demo-shire', name: 'Demo Shire Police (synthetic)', kind: 'police' })
+  const existing = await db.query<{ id: string }>(
+    `SELECT id FROM app_user WHERE email = 'registrar@demo-shire.example.test'`,
+  )
+  const actor =
+    existing[0] === undefined
+      ? await createUser(db, {
+          organisationId: 'police:demo-shire',
+          displayName: 'Demo Registrar',
+          email: 'registrar@demo-shire.example.test',
+          roles: ['registrar'],
+        })
+      : ((await (await import('../app/directory.ts')).actorFor(db, existing[0].id)) as Actor)
+  const token = await issueToken(db, actor.userId, 'dasr serve demonstration', ['api'], 1)
+  return { actor, token }
+}
