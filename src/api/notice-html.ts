@@ -3,7 +3,7 @@ import type { NoticeDocument } from '../domain/register/notice.ts'
 // The notice to the registrant as a printable page. Plain HTML with print
 // styles: it must print well from any browser and read well aloud.
 
-const escape = (text: string) =>
+const escapeHtml = (text: string) =>
   text.replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
@@ -11,14 +11,14 @@ const escape = (text: string) =>
 
 export function noticeHtml(notice: NoticeDocument): string {
   const rows = (cells: string[][]) =>
-    cells.map((c) => `<tr>${c.map((x) => `<td>${escape(x)}</td>`).join('')}</tr>`).join('\n')
-  const list = (items: string[]) => `<ul>${items.map((x) => `<li>${escape(x)}</li>`).join('')}</ul>`
+    cells.map((c) => `<tr>${c.map((x) => `<td>${escapeHtml(x)}</td>`).join('')}</tr>`).join('\n')
+  const list = (items: string[]) => `<ul>${items.map((x) => `<li>${escapeHtml(x)}</li>`).join('')}</ul>`
   return `<!doctype html>
 <html lang="en-GB">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(notice.title)}: ${escape(notice.reference)}</title>
+<title>${escapeHtml(notice.title)}: ${escapeHtml(notice.reference)}</title>
 <style>
 body { font-family: Arial, sans-serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; color: #0b0c0c; line-height: 1.5; }
 table { border-collapse: collapse; width: 100%; margin-bottom: 1.5rem; }
@@ -29,11 +29,11 @@ h1 { font-size: 2rem; } h2 { font-size: 1.5rem; margin-top: 2rem; }
 </head>
 <body>
 <main>
-<h1>${escape(notice.title)}</h1>
-<p><strong>Name:</strong> ${escape(notice.name)}<br><strong>Date of birth:</strong> ${escape(notice.dateOfBirth)}<br>
-<strong>Reference:</strong> ${escape(notice.reference)}<br><strong>Issued:</strong> ${escape(notice.issuedOn)}</p>
-<p><strong>Why:</strong> ${escape(notice.basis)}</p>
-<p><strong>For how long:</strong> ${escape(notice.period)}</p>
+<h1>${escapeHtml(notice.title)}</h1>
+<p><strong>Name:</strong> ${escapeHtml(notice.name)}<br><strong>Date of birth:</strong> ${escapeHtml(notice.dateOfBirth)}<br>
+<strong>Reference:</strong> ${escapeHtml(notice.reference)}<br><strong>Issued:</strong> ${escapeHtml(notice.issuedOn)}</p>
+<p><strong>Why:</strong> ${escapeHtml(notice.basis)}</p>
+<p><strong>For how long:</strong> ${escapeHtml(notice.period)}</p>
 <h2>What you must do</h2>
 <table><thead><tr><th scope="col">Duty</th><th scope="col">By when</th><th scope="col">Law</th></tr></thead>
 <tbody>${rows(notice.duties.map((d) => [d.duty, d.deadline, d.provision]))}</tbody></table>

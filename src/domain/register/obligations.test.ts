@@ -122,7 +122,10 @@ describe('obligations (SOA 2003 ss.83-86)', () => {
     })
     const periodic = obligationsOf(input).filter((o) => o.kind === 'periodic-notification')
     // The years with no notification show as one late obligation; none falls due after 4 January 2036.
-    assert.deepEqual(periodic.map((o) => o.status), ['met-late'])
+    assert.deepEqual(
+      periodic.map((o) => o.status),
+      ['met-late'],
+    )
     assert.ok(periodic.every((o) => formatDay(o.dueOn) <= '2036-01-04'))
   })
 
