@@ -35,6 +35,10 @@ Usage:
   dasr explain --example
   dasr offences [--json]
   dasr policies [--json]
+  dasr impact --scenario PRESET_OR_FILE [--json] [--monte-carlo N] [--years N] [--by-force] [--svg FILE]
+  dasr serve [--port N] [--host ADDRESS]
+  dasr migrate
+  dasr scan [--as-of YYYY-MM-DD] [--json]
   dasr help | --help
   dasr --version
 
@@ -46,6 +50,13 @@ Commands:
              --example prints a sample input file.
   offences   The offence catalogue: codes, statutes, maximum penalties, schedule listings.
   policies   The registration policies, their sources and interpretation settings.
+  impact     The cost of a register: the report's Tables 1-4, uncertainty, projection
+             over years, split by police force area ("dasr impact --help").
+  serve      Start the register (JSON API under /api/v1, OpenAPI at /api/openapi.json,
+             /health) on PGlite in DATA_DIR (./data), or on DATABASE_URL; prints its address.
+  migrate    Apply the database migrations not yet applied (serve does this on start).
+  scan       Compute every registrant's due and overdue obligations; record suspected
+             breaches with a task for the responsible officer. Safe to run at any time.
 
 Exit codes: 0 success; 2 bad input or usage (one line per problem on stderr);
 1 internal error (set DASR_DEBUG=1 for the stack trace).
@@ -145,6 +156,12 @@ async function dispatch(argv: string[]): Promise<CliResult> {
       return offences(rest)
     case 'policies':
       return policies(rest)
+    case 'impact':
+      return (await import('./impact.ts')).impactCommand(rest)
+    case 'migrate':
+      return (await import('./register-commands.ts')).migrateCommand(rest)
+    case 'scan':
+      return (await import('./register-commands.ts')).scanCommand(rest)
     case 'help':
       return ok(helpText)
     default: {
