@@ -1,4 +1,4 @@
-import { ageOn, type Day } from '../dates/day.ts'
+import { type Day, ymdOf } from '../dates/day.ts'
 import { type Offence, offence } from '../offences/offences.ts'
 import type { Disposal, OffenceContext, PersonRecord, RiskAssessment, Victim } from '../record/person-record.ts'
 import { endOfSentence } from '../record/sentence.ts'
@@ -32,7 +32,12 @@ export interface OffenceRecord {
   /** Last day of a custodial term (licence ends with the sentence); null for life or non-custodial disposals. */
   sentenceLastDay: Day | null
   /** Whether it is a specified offence, per reading of "domestic abuse" (filled on first use). */
-  specifiedByReading: [unknown, unknown, unknown]
+  specifiedByReading: [unknown, unknown, unknown] | null
+  /**
+   * Whether it is a specified domestic abuse offence, per reading, as packed
+   * truth codes for the screening pass (eligibility/screening.ts); 0 until worked out.
+   */
+  domesticAbuseTruths: number
 }
 
 export interface CaseFacts {
@@ -48,10 +53,20 @@ export interface CaseFacts {
   memo<T>(key: string, compute: () => T): T
 }
 
+/** Whole years from a birth date (as year, month, day) to a date; as `ageOn` in dates/day.ts. */
+function ageFrom(birthYear: number, birthMonth: number, birthDay: number, on: Day): number {
+  const then = ymdOf(on)
+  let age = then.year - birthYear
+  if (then.month < birthMonth || (then.month === birthMonth && then.day < birthDay)) age -= 1
+  return age
+}
+
 function toOffenceRecord(
   kind: 'conviction' | 'caution',
   source: PersonRecord['convictions'][number] | PersonRecord['cautions'][number],
-  dateOfBirth: Day,
+  birthYear: number,
+  birthMonth: number,
+  birthDay: number,
 ): OffenceRecord {
   const disposal = 'disposal' in source ? source.disposal : ('caution' as const)
   const immediateCustody = disposal !== 'caution' && disposal.type === 'custody' && !disposal.suspended
@@ -72,51 +87,72 @@ function toOffenceRecord(
     disposal,
     releasedOn: 'releasedOn' in source ? source.releasedOn : undefined,
     context: 'context' in source ? source.context : {},
-    ageAtOffence: offenceDate === undefined ? null : ageOn(dateOfBirth, offenceDate),
-    ageOnRelevantDate: ageOn(dateOfBirth, source.date),
+    ageAtOffence: offenceDate === undefined ? null : ageFrom(birthYear, birthMonth, birthDay, offenceDate),
+    ageOnRelevantDate: ageFrom(birthYear, birthMonth, birthDay, source.date),
     immediateCustody,
     detained,
     sentenceLastDay,
-    specifiedByReading: [undefined, undefined, undefined],
+    specifiedByReading: null,
+    domesticAbuseTruths: 0,
+  }
+}
+
+const byNewestFirst = (a: RiskAssessment, b: RiskAssessment) => b.date - a.date
+
+/** The RoSH assessments on or before the as-of date, newest first (a stable sort: equal dates keep input order). */
+function roshOnOrBefore(assessments: RiskAssessment[], asOf: Day): RiskAssessment[] {
+  const rosh = assessments.filter((a) => a.rosh !== undefined && a.date <= asOf)
+  for (let i = 1; i < rosh.length; i++) {
+    if ((rosh[i] as RiskAssessment).date > (rosh[i - 1] as RiskAssessment).date) return rosh.sort(byNewestFirst)
+  }
+  return rosh
+}
+
+/** One person's case facts; the ROA status and shared findings are worked out on first use. */
+class PreparedCaseFacts implements CaseFacts {
+  readonly record: PersonRecord
+  readonly legal: LegalSettings
+  readonly convictions: OffenceRecord[]
+  readonly cautions: OffenceRecord[]
+  readonly roshAssessments: RiskAssessment[]
+  #spent: SpentStatus[] | undefined = undefined
+  #spentIds: Set<string> | undefined = undefined
+  #memos: Map<string, unknown> | undefined = undefined
+
+  constructor(record: PersonRecord, legal: LegalSettings) {
+    this.record = record
+    this.legal = legal
+    const dob = ymdOf(record.person.dateOfBirth)
+    this.convictions = record.convictions.map((c) => toOffenceRecord('conviction', c, dob.year, dob.month, dob.day))
+    this.cautions = record.cautions.map((c) => toOffenceRecord('caution', c, dob.year, dob.month, dob.day))
+    this.roshAssessments = roshOnOrBefore(record.riskAssessments, record.asOf)
+  }
+
+  rehabilitation(): SpentStatus[] {
+    // The convictions' ages and ends of sentence are already worked out here.
+    this.#spent ??= rehabilitation(this.record, this.convictions)
+    return this.#spent
+  }
+
+  isSpentOnAsOf(recordId: string): boolean {
+    if (this.#spentIds === undefined) {
+      const ids = new Set<string>()
+      for (const s of this.rehabilitation()) if (s.spentOnAsOf) ids.add(s.recordId)
+      this.#spentIds = ids
+    }
+    return this.#spentIds.has(recordId)
+  }
+
+  memo<T>(key: string, compute: () => T): T {
+    this.#memos ??= new Map()
+    const found = this.#memos.get(key)
+    if (found !== undefined) return found as T
+    const value = compute()
+    this.#memos.set(key, value)
+    return value
   }
 }
 
 export function prepareCaseFacts(record: PersonRecord, legal: LegalSettings): CaseFacts {
-  const dob = record.person.dateOfBirth
-  const convictions = record.convictions.map((c) => toOffenceRecord('conviction', c, dob))
-  const cautions = record.cautions.map((c) => toOffenceRecord('caution', c, dob))
-  const roshAssessments = record.riskAssessments
-    .filter((a) => a.rosh !== undefined && a.date <= record.asOf)
-    .sort((a, b) => b.date - a.date)
-  let spent: SpentStatus[] | undefined
-  let spentIds: Set<string> | undefined
-  const memos = new Map<string, unknown>()
-  const facts: CaseFacts = {
-    record,
-    legal,
-    convictions,
-    cautions,
-    roshAssessments,
-    rehabilitation() {
-      spent ??= rehabilitation(record)
-      return spent
-    },
-    isSpentOnAsOf(recordId) {
-      spentIds ??= new Set(
-        facts
-          .rehabilitation()
-          .filter((s) => s.spentOnAsOf)
-          .map((s) => s.recordId),
-      )
-      return spentIds.has(recordId)
-    },
-    memo<T>(key: string, compute: () => T): T {
-      const found = memos.get(key)
-      if (found !== undefined) return found as T
-      const value = compute()
-      memos.set(key, value)
-      return value
-    },
-  }
-  return facts
+  return new PreparedCaseFacts(record, legal)
 }

@@ -113,6 +113,7 @@ export function specifiedStalking(rec: OffenceRecord): Finding {
 /** A specified offence: a specified domestic abuse offence or a specified stalking offence. */
 export function specifiedOffence(rec: OffenceRecord, reading: DomesticAbuseReading): Finding {
   const slot = readingSlot[reading]
+  rec.specifiedByReading ??= [undefined, undefined, undefined]
   const cached = rec.specifiedByReading[slot] as Finding | undefined
   if (cached) return cached
   const stalking = specifiedStalking(rec)

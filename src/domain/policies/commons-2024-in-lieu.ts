@@ -1,6 +1,7 @@
 import { day, formatDay } from '../dates/day.ts'
 import { countedRecords } from '../eligibility/criteria.ts'
 import { finding } from '../eligibility/finding.ts'
+import { isCounted } from '../eligibility/screening.ts'
 import type { Warning } from '../explain/evaluation.ts'
 import { category2Sentence, proposedMappaLevel, underSentenceOn } from '../mappa/category.ts'
 import { victimContactFor } from '../victims/victim-contact.ts'
@@ -49,6 +50,15 @@ export const commons2024InLieu: Policy<CommonsInLieuSettings> = {
       description: 'The custodial term (or order) must not have ended before commencement.',
       basis: 'Category 2 lasts while on licence (report Appendix II: "when the offender’s licence expires").',
     },
+  },
+  screen(facts, settings) {
+    // A counted CCB conviction (SCA 2015 s.76) with a Category 2 sentence (CJA 2003 s.327(3)-(4)), running at commencement.
+    for (const rec of facts.convictions) {
+      if (rec.offence.code !== 'SCA2015-s76' || !category2Sentence(rec)) continue
+      if (settings.requireSentenceRunningAtCommencement && !underSentenceOn(rec, commencementDay)) continue
+      if (isCounted(facts, rec, commencementDay, settings)) return true
+    }
+    return false
   },
   evaluate(facts, settings) {
     const warnings: Warning[] = []

@@ -9,6 +9,7 @@ import type {
   PolicyEvaluation,
   PolicyId,
   Reason,
+  Truth,
   Warning,
 } from '../explain/evaluation.ts'
 import { proposedMappaLevel } from '../mappa/category.ts'
@@ -42,6 +43,16 @@ function dedupeMissing(items: MissingFact[]): MissingFact[] {
 }
 
 /**
+ * The outcome from the policy's combined criterion and the misidentified-victim
+ * check: where the check fires the person is never `eligible`, only `needs-review`
+ * (report pp.57-58); an outcome already ruled out stays `not-eligible`.
+ */
+export function outcomeFrom(overall: Truth, misidentified: boolean): Outcome {
+  if (overall === false) return 'not-eligible'
+  return overall === null || misidentified ? 'needs-review' : 'eligible'
+}
+
+/**
  * The outcome of a policy from its criteria and their combination. The
  * misidentified-victim check applies to every policy: where it fires the
  * person is never `eligible`, only `needs-review`.
@@ -55,16 +66,15 @@ export function decide(
   consequences: () => Consequences,
 ): PolicyEvaluation {
   const reasons: Reason[] = criteria.map((c) => reasonFrom(c.rule, c.provision, c.result))
-  let outcome: Outcome = overall.holds === true ? 'eligible' : overall.holds === null ? 'needs-review' : 'not-eligible'
-  const missing = outcome === 'needs-review' ? dedupeMissing(overall.missing) : []
-
   const misidentified = possibleMisidentifiedVictim(facts)
+  const outcome = outcomeFrom(overall.holds, misidentified.holds === true)
+  const missing = overall.holds === null ? dedupeMissing(overall.missing) : []
+
   if (misidentified.holds) {
     reasons.push(reasonFrom('possible-misidentified-victim', MISIDENTIFIED_PROVISION, misidentified))
     if (outcome === 'not-eligible') {
       warnings.push(warning('possible-misidentified-victim', () => misidentified.explanation, misidentified.facts))
     } else {
-      outcome = 'needs-review'
       missing.push({
         rule: 'possible-misidentified-victim',
         fact: 'primaryPerpetrator',

@@ -1,7 +1,8 @@
 import { addDays, day, lastDayOfMonthsBeginningWith } from '../dates/day.ts'
 import { countedRecords, type DomesticAbuseReading, specifiedDomesticAbuse } from '../eligibility/criteria.ts'
 import { anyOf, finding, warning } from '../eligibility/finding.ts'
-import type { MissingFact, Warning } from '../explain/evaluation.ts'
+import { isCounted, or3, specifiedTruth } from '../eligibility/screening.ts'
+import type { MissingFact, Truth, Warning } from '../explain/evaluation.ts'
 import { mappaUnderCurrentLaw, proposedMappaLevel } from '../mappa/category.ts'
 import { victimContactFor } from '../victims/victim-contact.ts'
 import { decide } from './decide.ts'
@@ -59,6 +60,26 @@ export const guamFvr: Policy<GuamSettings> = {
       basis:
         'Report p.23: "if 10 years have passed since conviction without further offences" (NF in peer-systems.md).',
     },
+  },
+  screen(facts, settings) {
+    // Family violence (stalking included): two or more convictions, or one with a weapon or sexual violence (§30.300).
+    let sure = 0
+    let possible = 0
+    let aggravated: Truth = false
+    for (const rec of facts.convictions) {
+      const fv = specifiedTruth(rec, settings.domesticAbuseReading)
+      if (fv === false || !isCounted(facts, rec, commencementDay, settings)) continue
+      if (fv === true) sure++
+      else possible++
+      const context = rec.context
+      if (rec.offence.sexual || context.sexualViolence === true || context.weaponUsed === true) {
+        aggravated = or3(aggravated, fv)
+      } else if (context.weaponUsed !== false || context.sexualViolence !== false) {
+        aggravated = or3(aggravated, null)
+      }
+    }
+    const twoOrMore: Truth = sure >= 2 ? true : sure + possible >= 2 ? null : false
+    return or3(twoOrMore, aggravated)
   },
   evaluate(facts, settings) {
     const warnings: Warning[] = []

@@ -1,4 +1,5 @@
 import { addDays, addYears, type Day, formatDay, lastDayOfMonthsBeginningWith } from '../dates/day.ts'
+import type { CaseFacts, OffenceRecord } from '../eligibility/case-facts.ts'
 import { finding, warning } from '../eligibility/finding.ts'
 import type { Truth, Warning } from '../explain/evaluation.ts'
 import { mappaUnderCurrentLaw, proposedMappaLevel } from '../mappa/category.ts'
@@ -42,6 +43,72 @@ function relationshipCounts(relationship: Relationship | undefined, settings: Np
   return group === 'intimate' || group === 'family' || (group === 'co-parent' && settings.coParentCounts)
 }
 
+/** A report in the screening pass: when, against whom, and whether it surely counts. */
+interface Candidate {
+  date: Day
+  victimKey: string
+  sure: boolean
+  /** Last day of the window beginning with the report. */
+  windowLastDay: Day
+}
+
+function candidate(date: Day, victimKey: string, sure: boolean, settings: NpccSerialSettings): Candidate {
+  return { date, victimKey, sure, windowLastDay: lastDayOfMonthsBeginningWith(date, settings.windowYears * 12) }
+}
+
+/**
+ * The screening pass of `evaluate`: the reports that could count (DA against a
+ * partner or family member, in the window), then whether two of them, against
+ * different victims, fall within one window; surely (both surely count) or possibly.
+ */
+function screenNpcc(facts: CaseFacts, settings: NpccSerialSettings): Truth {
+  const asOf = facts.record.asOf
+  const ending = settings.window === 'ending-on-as-of'
+  // Reports outside [from, asOf] are out of the window ending on the as-of date.
+  const from = ending ? addDays(addYears(asOf, -settings.windowYears), 1) : Number.NEGATIVE_INFINITY
+  const to = ending ? asOf : Number.POSITIVE_INFINITY
+  const candidates: Candidate[] = []
+  let unnamed = 0
+  for (const incident of facts.record.incidents) {
+    if (incident.role !== 'perpetrator') continue
+    const counterpart = incident.counterpartId
+    const unnamedIndex = counterpart === undefined ? unnamed++ : -1
+    const da: Truth = incident.domesticAbuse ?? null
+    const related = relationshipCounts(incident.relationship, settings)
+    if (da === false || related === false || incident.date < from || incident.date > to) continue
+    // A report with no named victim can only possibly count.
+    const sure = da === true && related === true && counterpart !== undefined
+    candidates.push(candidate(incident.date, counterpart ?? `unnamed-${unnamedIndex}`, sure, settings))
+  }
+  if (settings.includeConvictionsAndCautions) {
+    const convictions = facts.convictions
+    for (let i = 0; i < convictions.length + facts.cautions.length; i++) {
+      const rec = (i < convictions.length ? convictions[i] : facts.cautions[i - convictions.length]) as OffenceRecord
+      const inherent = rec.offence.personalConnectionIsElement
+      const da: Truth = inherent ? true : (rec.domesticAbuse ?? null)
+      const date = rec.offenceDate ?? rec.date
+      if (da === false || date < from || date > to) continue
+      for (const victim of rec.victims) {
+        const related =
+          inherent && victim.relationship === undefined ? true : relationshipCounts(victim.relationship, settings)
+        if (related !== false) candidates.push(candidate(date, victim.id, da === true && related === true, settings))
+      }
+    }
+  }
+  let possible = false
+  for (let i = 0; i < candidates.length; i++) {
+    const a = candidates[i] as Candidate
+    for (let j = i + 1; j < candidates.length; j++) {
+      const b = candidates[j] as Candidate
+      if (a.victimKey === b.victimKey) continue
+      if (a.date <= b.date ? b.date > a.windowLastDay : a.date > b.windowLastDay) continue
+      if (a.sure && b.sure) return true
+      possible = true
+    }
+  }
+  return possible ? null : false
+}
+
 export const npccSerial: Policy<NpccSerialSettings> = {
   id: 'npcc-serial',
   title: 'NPCC serial perpetrator (identification only)',
@@ -70,6 +137,7 @@ export const npccSerial: Policy<NpccSerialSettings> = {
       basis: 'The NPCC definition names intimate partners and family members; co-parents are usually either.',
     },
   },
+  screen: screenNpcc,
   evaluate(facts, settings) {
     const warnings: Warning[] = []
     const asOf = facts.record.asOf

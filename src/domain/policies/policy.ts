@@ -1,5 +1,5 @@
 import type { CaseFacts } from '../eligibility/case-facts.ts'
-import type { PolicyEvaluation, PolicyId } from '../explain/evaluation.ts'
+import type { PolicyEvaluation, PolicyId, Truth } from '../explain/evaluation.ts'
 import type { LegalSettings } from '../settings/legal-settings.ts'
 
 // A registration policy: a named, versioned rule set with its source and its
@@ -25,5 +25,12 @@ export interface Policy<S extends object = object> {
   summary: string
   defaults: S
   settingDocs: { [K in keyof S]: SettingDoc }
+  /** The full evaluation: outcome, reasons, missing facts, warnings and consequences. */
   evaluate(facts: CaseFacts, settings: S, legal: LegalSettings): PolicyEvaluation
+  /**
+   * The screening pass (decision 0005): the truth of the criterion `evaluate`
+   * passes to `decide` as `overall`, worked out without findings or text. The
+   * outcome is `outcomeFrom(screen(...), misidentified)`, the same as `evaluate`'s.
+   */
+  screen(facts: CaseFacts, settings: S, legal: LegalSettings): Truth
 }

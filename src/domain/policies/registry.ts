@@ -21,12 +21,14 @@ export const policies: readonly Policy<object>[] = [
 
 export const policyIds: PolicyId[] = policies.map((p) => p.id)
 
+const byId = new Map<string, Policy<object>>(policies.map((p) => [p.id, p]))
+
 export function isPolicyId(id: string): id is PolicyId {
-  return policies.some((p) => p.id === id)
+  return byId.has(id)
 }
 
 export function policyById(id: PolicyId): Policy<object> {
-  const policy = policies.find((p) => p.id === id)
+  const policy = byId.get(id)
   if (!policy) throw new RangeError(`unknown policy ${id}`)
   return policy
 }

@@ -1,7 +1,8 @@
 import { day } from '../dates/day.ts'
 import { countedRecords, type DomesticAbuseReading, specifiedDomesticAbuse } from '../eligibility/criteria.ts'
 import { finding } from '../eligibility/finding.ts'
-import type { Warning } from '../explain/evaluation.ts'
+import { domesticAbuseTruth, isCounted } from '../eligibility/screening.ts'
+import type { Truth, Warning } from '../explain/evaluation.ts'
 import { mappaUnderCurrentLaw, proposedMappaLevel } from '../mappa/category.ts'
 import { victimContactFor } from '../victims/victim-contact.ts'
 import { decide } from './decide.ts'
@@ -58,6 +59,17 @@ export const savilleRoberts2020: Policy<SavilleRobertsSettings> = {
       description: 'Days to notify a new sexual or romantic relationship.',
       basis: 'New clause (3): "within 14 days".',
     },
+  },
+  screen(facts, settings) {
+    // A counted conviction for an offence that constitutes domestic abuse (new clause (1); DA Act 2021 s.1).
+    let convicted: Truth = false
+    for (const rec of facts.convictions) {
+      const holds = domesticAbuseTruth(rec, settings.domesticAbuseReading)
+      if (holds === false || !isCounted(facts, rec, commencementDay, settings)) continue
+      if (holds === true) return true
+      convicted = null
+    }
+    return convicted
   },
   evaluate(facts, settings) {
     const warnings: Warning[] = []

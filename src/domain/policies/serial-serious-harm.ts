@@ -13,7 +13,8 @@ import {
   serialOrHighRisk,
 } from '../eligibility/criteria.ts'
 import { allOf, type Finding, finding } from '../eligibility/finding.ts'
-import type { PolicyEvaluation, PolicyId, Warning } from '../explain/evaluation.ts'
+import { and3, isCounted, or3, riskTruth, serialPairCounts, specifiedTruth } from '../eligibility/screening.ts'
+import type { PolicyEvaluation, PolicyId, Truth, Warning } from '../explain/evaluation.ts'
 import { underSentenceOn } from '../mappa/category.ts'
 import { type Criterion, chooseIndexRecord, decide, notificationConsequences } from './decide.ts'
 import type { Policy, SettingDoc } from './policy.ts'
@@ -200,9 +201,71 @@ function evaluateSerialSeriousHarm(
   })
 }
 
+/** The counted record `i` of the pool: the convictions, then the cautions when they are counted. */
+function pooled(facts: CaseFacts, i: number): OffenceRecord {
+  const convictions = facts.convictions
+  return (i < convictions.length ? convictions[i] : facts.cautions[i - convictions.length]) as OffenceRecord
+}
+
+/**
+ * The screening pass of `evaluateSerialSeriousHarm`: convicted of a specified
+ * offence (s.80A(1), (3)), and serial (s.80A(2)(a), (4)) or high risk
+ * (s.80A(2)(b)), and, where required, on licence for a specified offence.
+ */
+function screenSerialSeriousHarm(
+  commencement: Day,
+  requireCustody: boolean,
+  facts: CaseFacts,
+  settings: SerialSeriousHarmSettings,
+): Truth {
+  const size = facts.convictions.length + (settings.includeCautions ? facts.cautions.length : 0)
+  const reading = settings.domesticAbuseReading
+  const asOf = facts.record.asOf
+  let convicted: Truth = false
+  // Without the custody condition the licence criterion holds trivially.
+  let licence: Truth = !requireCustody
+  for (let i = 0; i < size; i++) {
+    const rec = pooled(facts, i)
+    if (!isCounted(facts, rec, commencement, settings)) continue
+    const specified = specifiedTruth(rec, reading)
+    if (specified === false) continue
+    if (specified === true) convicted = true
+    else if (convicted === false) convicted = null
+    // Lords amendment 132(1): released on licence from custody for a specified offence.
+    if (licence !== true && rec.immediateCustody && (!settings.licenceMustBeCurrent || underSentenceOn(rec, asOf))) {
+      licence = specified
+    }
+  }
+  const required = and3(convicted, licence)
+  if (required === false) return false
+  const risk = riskTruth(facts, settings)
+  if (risk === true) return required
+  return and3(required, or3(serialTruth(facts, size, commencement, settings), risk))
+}
+
+/** "Relevant serial offender" (new SOA s.80A(4)) among the counted records: `relevantSerialOffender`. */
+function serialTruth(facts: CaseFacts, size: number, commencement: Day, settings: SerialSeriousHarmSettings): Truth {
+  const reading = settings.domesticAbuseReading
+  let possible = false
+  for (let i = 0; i < size; i++) {
+    const a = pooled(facts, i)
+    const first = specifiedTruth(a, reading)
+    if (first === false || !isCounted(facts, a, commencement, settings)) continue
+    for (let j = i + 1; j < size; j++) {
+      const b = pooled(facts, j)
+      const second = specifiedTruth(b, reading)
+      if (second === false || !isCounted(facts, b, commencement, settings)) continue
+      if (!serialPairCounts(a, b, settings)) continue
+      if (first === true && second === true) return true
+      possible = true
+    }
+  }
+  return possible ? null : false
+}
+
 export type SerialSeriousHarmPolicySpec = Omit<
   Policy<SerialSeriousHarmSettings>,
-  'defaults' | 'settingDocs' | 'evaluate'
+  'defaults' | 'settingDocs' | 'evaluate' | 'screen'
 > & {
   /** Registration only on release on licence from custody for a specified offence. */
   requireCustody: boolean
@@ -217,5 +280,6 @@ export function serialSeriousHarmPolicy(spec: SerialSeriousHarmPolicySpec): Poli
     defaults: serialSeriousHarmDefaults,
     settingDocs: serialSeriousHarmSettingDocs,
     evaluate: (facts, settings) => evaluateSerialSeriousHarm(meta.id, commencementDay, requireCustody, facts, settings),
+    screen: (facts, settings) => screenSerialSeriousHarm(commencementDay, requireCustody, facts, settings),
   }
 }

@@ -42,20 +42,28 @@ const provision2023 = 'ROA 1974 s.5(2) Table A (as amended by PCSCA 2022 s.193)'
 const provision2023Orders = 'ROA 1974 s.5(2) and s.5(8) (as amended by PCSCA 2022 s.193)'
 const provision2014 = 'ROA 1974 s.5(2) Table (as substituted by LASPO 2012 s.139)'
 
+/**
+ * Text, or how to write it when someone reads it: the basis of a spent date is
+ * read far less often than the date is worked out (decision 0005).
+ */
+type Text = string | (() => string)
+
+const render = (text: Text): string => (typeof text === 'string' ? text : text())
+
 /** What a scheme says about one sentence, before drag-through. */
 type Period =
-  | { kind: 'date'; spentFrom: Day; basis: string; provision: string }
-  | { kind: 'never'; basis: string; provision: string }
-  | { kind: 'undetermined'; basis: string; provision: string }
+  | { kind: 'date'; spentFrom: Day; basis: Text; provision: string }
+  | { kind: 'never'; basis: Text; provision: string }
+  | { kind: 'undetermined'; basis: Text; provision: string }
 
-const spentOn = (spentFrom: Day, basis: string, provision: string): Period => ({
+const spentOn = (spentFrom: Day, basis: Text, provision: string): Period => ({
   kind: 'date',
   spentFrom,
   basis,
   provision,
 })
-const never = (basis: string, provision: string): Period => ({ kind: 'never', basis, provision })
-const undetermined = (basis: string, provision: string): Period => ({ kind: 'undetermined', basis, provision })
+const never = (basis: Text, provision: string): Period => ({ kind: 'never', basis, provision })
+const undetermined = (basis: Text, provision: string): Period => ({ kind: 'undetermined', basis, provision })
 
 /**
  * The rehabilitation period ends at the end of a buffer of `months` beginning
@@ -81,7 +89,7 @@ function describeMonths(months: number): string {
   return months === 1 ? '1 month' : `${months} months`
 }
 
-function describeCustody(disposal: Extract<Disposal, { type: 'custody' }>): string {
+function describeCustody(disposal: Custody): string {
   const what = disposal.detentionAndTraining
     ? 'detention and training order'
     : disposal.suspended
@@ -94,6 +102,21 @@ interface Band {
   label: string
   bufferMonths: number
 }
+
+type Custody = Extract<Disposal, { type: 'custody' }>
+const underEighteen = (youth: boolean) => (youth ? ' (under 18 at conviction)' : '')
+
+// The basis texts that need figures, written when read (made outside the
+// period functions, so those allocate no closure context on every call).
+const custodyBasis = (disposal: Custody, label: string, youth: boolean, end: Day, bufferMonths: number) => () =>
+  `${describeCustody(disposal)} (${label})${underEighteen(youth)}: end of sentence ${formatDay(end)} + ${describeMonths(bufferMonths)}`
+const excludedCustodyBasis = (disposal: Custody, why: string) => () => `${describeCustody(disposal)} ${why}`
+const dischargeBasis = (months: number) => () =>
+  `conditional discharge of ${months} months: spent when the discharge period ends`
+const communityBasis2023 = (months: number, last: Day) => () =>
+  `community order of ${months} months: spent after its last day, ${formatDay(last)}`
+const communityBasis2014 = (months: number, youth: boolean, last: Day, bufferMonths: number) => () =>
+  `community order of ${months} months${underEighteen(youth)}: end of order ${formatDay(last)} + ${describeMonths(bufferMonths)}`
 
 type FineOrDischarge = Extract<Disposal, { type: 'fine' | 'conditional-discharge' | 'absolute-discharge' }>
 
@@ -109,14 +132,16 @@ function fineOrDischarge(
       const months = youth ? 6 : 12
       return spentOn(
         dayAfterMonthsBeginningWith(conviction.date, months),
-        `fine${youth ? ' (under 18 at conviction)' : ''}: ${describeMonths(months)} beginning with the conviction date`,
+        youth
+          ? 'fine (under 18 at conviction): 6 months beginning with the conviction date'
+          : 'fine: 1 year beginning with the conviction date',
         provisions.fine,
       )
     }
     case 'conditional-discharge':
       return spentOn(
         dayAfterMonthsBeginningWith(conviction.date, disposal.months),
-        `conditional discharge of ${disposal.months} months: spent when the discharge period ends`,
+        dischargeBasis(disposal.months),
         provisions.conditional,
       )
     case 'absolute-discharge':
@@ -126,44 +151,58 @@ function fineOrDischarge(
 
 /** 2023 scheme, custodial sentences (ROA s.5(2) Table A as amended): the buffer after the sentence ends. */
 function band2023(months: number, youth: boolean): Band | 'over-4-years' {
-  if (months <= 12) return { label: '12 months or less', bufferMonths: youth ? 6 : 12 }
-  if (months <= 48) return { label: 'over 12 months to 4 years', bufferMonths: youth ? 24 : 48 }
+  if (months <= 12) return youth ? bands2023.upTo12Youth : bands2023.upTo12
+  if (months <= 48) return youth ? bands2023.upTo48Youth : bands2023.upTo48
   return 'over-4-years'
 }
 
-function period2023(conviction: Conviction, youth: boolean): Period {
+const bands2023 = {
+  upTo12: { label: '12 months or less', bufferMonths: 12 },
+  upTo12Youth: { label: '12 months or less', bufferMonths: 6 },
+  upTo48: { label: 'over 12 months to 4 years', bufferMonths: 48 },
+  upTo48Youth: { label: 'over 12 months to 4 years', bufferMonths: 24 },
+} as const satisfies Record<string, Band>
+
+const fineOrDischarge2023 = { fine: provision2023, conditional: provision2023Orders, absolute: 'ROA 1974 s.5(4)(a)' }
+const fineOrDischarge2014 = { fine: provision2014, conditional: provision2014, absolute: provision2014 }
+
+/** `end`: the last day of a custodial term (endOfSentence); null exactly for life and non-custodial sentences. */
+function period2023(conviction: Conviction, youth: boolean, end: Day | null): Period {
   const disposal = conviction.disposal
-  const ageBand = youth ? ' (under 18 at conviction)' : ''
   switch (disposal.type) {
     case 'custody': {
-      const sentence = describeCustody(disposal)
-      if (disposal.life) return never(`life sentence: excluded from rehabilitation`, 'ROA 1974 s.5(1)(a)')
-      const end = endOfSentence(conviction.date, disposal.months)
+      if (disposal.life || end === null)
+        return never(`life sentence: excluded from rehabilitation`, 'ROA 1974 s.5(1)(a)')
       const band = band2023(disposal.months, youth)
       if (band === 'over-4-years') {
         // Sentencing Code Sch.18 is the successor list to CJA 2003 Sch.15.
         if (offence(conviction.offence).cjaSchedule15.listed) {
           return never(
-            `${sentence} (over 4 years) for a serious violent or sexual offence (Sentencing Code Sch.18): excluded from rehabilitation`,
+            excludedCustodyBasis(
+              disposal,
+              '(over 4 years) for a serious violent or sexual offence (Sentencing Code Sch.18): excluded from rehabilitation',
+            ),
             'ROA 1974 s.5(1)(b) (as amended by PCSCA 2022 s.193)',
           )
         }
         const bufferMonths = youth ? 42 : 84
         return spentOn(
           spentAfterBuffer(end, bufferMonths),
-          `${sentence} (over 4 years, not a Sch.18 offence)${ageBand}: end of sentence ${formatDay(end)} + ${describeMonths(bufferMonths)}`,
+          custodyBasis(disposal, 'over 4 years, not a Sch.18 offence', youth, end, bufferMonths),
           provision2023,
         )
       }
       return spentOn(
         spentAfterBuffer(end, band.bufferMonths),
-        `${sentence} (${band.label})${ageBand}: end of sentence ${formatDay(end)} + ${describeMonths(band.bufferMonths)}`,
+        custodyBasis(disposal, band.label, youth, end, band.bufferMonths),
         provision2023,
       )
     }
     case 'hospital-order':
       return undetermined(
-        `hospital order${disposal.restriction ? ' with restriction' : ''}: spent when the order ceases to have effect, which the record does not show`,
+        disposal.restriction
+          ? 'hospital order with restriction: spent when the order ceases to have effect, which the record does not show'
+          : 'hospital order: spent when the order ceases to have effect, which the record does not show',
         provision2023Orders,
       )
     case 'community': {
@@ -174,47 +213,46 @@ function period2023(conviction: Conviction, youth: boolean): Period {
         )
       }
       const last = lastDayOfMonthsBeginningWith(conviction.date, disposal.months)
-      return spentOn(
-        addDays(last, 1),
-        `community order of ${disposal.months} months: spent after its last day, ${formatDay(last)}`,
-        provision2023,
-      )
+      return spentOn(addDays(last, 1), communityBasis2023(disposal.months, last), provision2023)
     }
     default:
-      return fineOrDischarge(conviction, disposal, youth, {
-        fine: provision2023,
-        conditional: provision2023Orders,
-        absolute: 'ROA 1974 s.5(4)(a)',
-      })
+      return fineOrDischarge(conviction, disposal, youth, fineOrDischarge2023)
   }
 }
 
 /** 2014 scheme, custodial sentences (ROA s.5(2) Table as substituted by LASPO 2012 s.139). */
 function band2014(months: number, youth: boolean): Band | 'over-4-years' {
-  if (months <= 6) return { label: '6 months or less', bufferMonths: youth ? 18 : 24 }
-  if (months <= 30) return { label: 'over 6 months to 30 months', bufferMonths: youth ? 24 : 48 }
-  if (months <= 48) return { label: 'over 30 months to 4 years', bufferMonths: youth ? 42 : 84 }
+  if (months <= 6) return youth ? bands2014.upTo6Youth : bands2014.upTo6
+  if (months <= 30) return youth ? bands2014.upTo30Youth : bands2014.upTo30
+  if (months <= 48) return youth ? bands2014.upTo48Youth : bands2014.upTo48
   return 'over-4-years'
 }
 
-function period2014(conviction: Conviction, youth: boolean): Period {
+const bands2014 = {
+  upTo6: { label: '6 months or less', bufferMonths: 24 },
+  upTo6Youth: { label: '6 months or less', bufferMonths: 18 },
+  upTo30: { label: 'over 6 months to 30 months', bufferMonths: 48 },
+  upTo30Youth: { label: 'over 6 months to 30 months', bufferMonths: 24 },
+  upTo48: { label: 'over 30 months to 4 years', bufferMonths: 84 },
+  upTo48Youth: { label: 'over 30 months to 4 years', bufferMonths: 42 },
+} as const satisfies Record<string, Band>
+
+function period2014(conviction: Conviction, youth: boolean, end: Day | null): Period {
   const disposal = conviction.disposal
-  const ageBand = youth ? ' (under 18 at conviction)' : ''
   switch (disposal.type) {
     case 'custody': {
-      const sentence = describeCustody(disposal)
-      if (disposal.life) return never('life sentence: excluded from rehabilitation', 'ROA 1974 s.5(1)(a)')
+      if (disposal.life || end === null)
+        return never('life sentence: excluded from rehabilitation', 'ROA 1974 s.5(1)(a)')
       const band = band2014(disposal.months, youth)
       if (band === 'over-4-years') {
         return never(
-          `${sentence} (over 4 years): excluded from rehabilitation`,
+          excludedCustodyBasis(disposal, '(over 4 years): excluded from rehabilitation'),
           'ROA 1974 s.5(1)(b) (as amended by LASPO 2012 s.139)',
         )
       }
-      const end = endOfSentence(conviction.date, disposal.months)
       return spentOn(
         spentAfterBuffer(end, band.bufferMonths),
-        `${sentence} (${band.label})${ageBand}: end of sentence ${formatDay(end)} + ${describeMonths(band.bufferMonths)}`,
+        custodyBasis(disposal, band.label, youth, end, band.bufferMonths),
         provision2014,
       )
     }
@@ -231,49 +269,66 @@ function period2014(conviction: Conviction, youth: boolean): Period {
       const last = lastDayOfMonthsBeginningWith(conviction.date, disposal.months)
       return spentOn(
         spentAfterBuffer(last, months),
-        `community order of ${disposal.months} months${ageBand}: end of order ${formatDay(last)} + ${describeMonths(months)}`,
+        communityBasis2014(disposal.months, youth, last, months),
         provision2014,
       )
     }
     default:
-      return fineOrDischarge(conviction, disposal, youth, {
-        fine: provision2014,
-        conditional: provision2014,
-        absolute: provision2014,
-      })
+      return fineOrDischarge(conviction, disposal, youth, fineOrDischarge2014)
   }
 }
 
 /** A conviction as drag-through works on it. */
 interface Working {
   conviction: Conviction
+  /** What its own sentence gives under the scheme that applies, and the scheme. */
+  effective: Period
+  scheme: '2023' | '2014'
+  /** For convictions before 28 October 2023, the 2014 scheme's answer. */
+  old: Period | undefined
   /** The s.6 rehabilitation period: its end as a first spent day, or undetermined; none when excluded (s.6(1)). */
-  period: { kind: 'date'; spentFrom: Day } | { kind: 'undetermined' } | { kind: 'none' }
+  periodKind: 'date' | 'undetermined' | 'none'
+  /** The period's end as a first spent day, when `periodKind` is 'date'. */
+  periodEnd: Day
   /** Last known day of the period, for deciding which further convictions fall within it. */
   windowEnd: Day | null
   /** Excluded from rehabilitation by its own sentence (s.5(1)). */
   excluded: boolean
+  /** Summary only, so disregarded as a further conviction for s.6(4) (s.6(6)(a)). */
+  summaryOnly: boolean
   /** Never spent because of an excluded sentence on a further conviction within the period (s.1(1)(b)). */
   neverByFurther: boolean
   extendedBy: string[]
-  notes: string[]
+  /** Why drag-through changed the period, in order; written when read. Null until the first. */
+  notes: (() => string)[] | null
 }
 
 /** Extends `target`'s period to end with `by`'s where that ends later (ROA s.6(4)); undetermined outranks a date. */
 function extend(target: Working, by: Working): boolean {
-  const a = target.period
-  const b = by.period
-  if (a.kind === 'none' || b.kind === 'none' || a.kind === 'undetermined') return false
-  if (b.kind === 'date' && b.spentFrom <= a.spentFrom) return false
-  target.period = b
-  if (b.kind === 'date') target.windowEnd = b.spentFrom
+  const a = target.periodKind
+  const b = by.periodKind
+  if (a === 'none' || b === 'none' || a === 'undetermined') return false
+  if (b === 'date' && by.periodEnd <= target.periodEnd) return false
+  target.periodKind = b
+  target.periodEnd = by.periodEnd
+  if (b === 'date') target.windowEnd = by.periodEnd
   return true
 }
 
-function note(target: Working, by: Working, why: string): void {
+function note(target: Working, by: Working, why: () => string): void {
   if (!target.extendedBy.includes(by.conviction.id)) target.extendedBy.push(by.conviction.id)
+  target.notes ??= []
   target.notes.push(why)
 }
+
+// The drag-through notes, written when read. Made here rather than in the loop
+// of dragThrough, so the loop allocates nothing unless a note is taken.
+const excludedNote = (further: Working) => () =>
+  `${further.conviction.id} (${formatDay(further.conviction.date)}), within this period, has a sentence excluded from rehabilitation (ROA 1974 s.1(1)(b))`
+const extendedNote = (further: Working) => () =>
+  `${further.conviction.id} (${formatDay(further.conviction.date)}) was convicted within this period, which now ends with its period (ROA 1974 s.6(4))`
+const withinNote = (earlier: Working) => () =>
+  `convicted within the period of ${earlier.conviction.id}, so its period ends with that one (ROA 1974 s.6(4))`
 
 /** Whether `further` was convicted during `earlier`'s rehabilitation period as it now stands. */
 function convictedDuring(earlier: Working, further: Working): boolean {
@@ -298,38 +353,26 @@ function dragThrough(items: Working[]): void {
   let changed = true
   while (changed) {
     changed = false
-    for (const earlier of items) {
-      for (const further of items) {
+    for (let e = 0; e < items.length; e++) {
+      const earlier = items[e] as Working
+      for (let f = 0; f < items.length; f++) {
+        const further = items[f] as Working
         if (!convictedDuring(earlier, further)) continue
-        const id = further.conviction.id
-        const when = formatDay(further.conviction.date)
         if (further.excluded) {
           if (!earlier.neverByFurther) {
             earlier.neverByFurther = true
-            note(
-              earlier,
-              further,
-              `${id} (${when}), within this period, has a sentence excluded from rehabilitation (ROA 1974 s.1(1)(b))`,
-            )
+            note(earlier, further, excludedNote(further))
             changed = true
           }
           continue
         }
-        if (offence(further.conviction.offence).modeOfTrial === 'summary-only') continue
+        if (further.summaryOnly) continue
         if (extend(earlier, further)) {
-          note(
-            earlier,
-            further,
-            `${id} (${when}) was convicted within this period, which now ends with its period (ROA 1974 s.6(4))`,
-          )
+          note(earlier, further, extendedNote(further))
           changed = true
         }
         if (extend(further, earlier)) {
-          note(
-            further,
-            earlier,
-            `convicted within the period of ${earlier.conviction.id}, so its period ends with that one (ROA 1974 s.6(4))`,
-          )
+          note(further, earlier, withinNote(earlier))
           changed = true
         }
       }
@@ -337,107 +380,207 @@ function dragThrough(items: Working[]): void {
   }
 }
 
-function cautionStatus(caution: Caution, asOf: Day): SpentStatus {
-  const spentFrom = caution.conditional ? dayAfterMonthsBeginningWith(caution.date, 3) : caution.date
-  return {
-    recordId: caution.id,
-    kind: 'caution',
-    scheme: '2023',
-    spentFrom,
-    never: false,
-    undetermined: false,
-    spentOnAsOf: spentFrom <= asOf,
-    basis: caution.conditional
-      ? `conditional caution: 3 months beginning with the caution date, ${formatDay(caution.date)}`
-      : 'simple caution: spent immediately (unconfirmed reading, [U] in the legal research)',
-    provision: caution.conditional ? 'ROA 1974 Sch.2 para 1(1)(a) and 1(2)' : 'ROA 1974 Sch.2 para 1(1)(b)',
-    extendedBy: [],
+/**
+ * One record's ROA status. The dates and flags are worked out at once; the
+ * basis and provision texts when first read (decision 0005).
+ */
+class Status implements SpentStatus {
+  readonly recordId: string
+  readonly kind: 'conviction' | 'caution'
+  readonly scheme: '2023' | '2014'
+  readonly spentFrom: Day | null
+  readonly never: boolean
+  readonly undetermined: boolean
+  readonly spentOnAsOf: boolean
+  readonly extendedBy: string[]
+  #basis: Text
+  #provision: Text
+  #old: Period | undefined
+  #scheme2014: SpentStatus['scheme2014']
+
+  constructor(
+    recordId: string,
+    kind: 'conviction' | 'caution',
+    scheme: '2023' | '2014',
+    spentFrom: Day | null,
+    never: boolean,
+    asOf: Day,
+    basis: Text,
+    provision: Text,
+    extendedBy: string[],
+    old: Period | undefined,
+  ) {
+    this.recordId = recordId
+    this.kind = kind
+    this.scheme = scheme
+    this.spentFrom = spentFrom
+    this.never = never
+    this.undetermined = !never && spentFrom === null
+    this.spentOnAsOf = spentFrom !== null && spentFrom <= asOf
+    this.extendedBy = extendedBy
+    this.#basis = basis
+    this.#provision = provision
+    this.#old = old
+    this.#scheme2014 = undefined
+  }
+
+  get basis(): string {
+    const text = render(this.#basis)
+    this.#basis = text
+    return text
+  }
+
+  get provision(): string {
+    const text = render(this.#provision)
+    this.#provision = text
+    return text
+  }
+
+  /** For convictions before 28 October 2023: the date under the 2014 scheme (before any drag-through), for reference. */
+  get scheme2014(): SpentStatus['scheme2014'] {
+    const old = this.#old
+    if (old === undefined) return undefined
+    this.#scheme2014 ??= {
+      spentFrom: old.kind === 'date' ? old.spentFrom : null,
+      never: old.kind === 'never',
+      basis: render(old.basis),
+    }
+    return this.#scheme2014
   }
 }
 
-/** Every conviction (in input order), then every caution, with the first day each is spent. */
-export function rehabilitation(record: PersonRecord): SpentStatus[] {
+function cautionStatus(caution: Caution, asOf: Day): SpentStatus {
+  const spentFrom = caution.conditional ? dayAfterMonthsBeginningWith(caution.date, 3) : caution.date
+  return new Status(
+    caution.id,
+    'caution',
+    '2023',
+    spentFrom,
+    false,
+    asOf,
+    caution.conditional
+      ? () => `conditional caution: 3 months beginning with the caution date, ${formatDay(caution.date)}`
+      : 'simple caution: spent immediately (unconfirmed reading, [U] in the legal research)',
+    caution.conditional ? 'ROA 1974 Sch.2 para 1(1)(a) and 1(2)' : 'ROA 1974 Sch.2 para 1(1)(b)',
+    [],
+    undefined,
+  )
+}
+
+/** A conviction already spent under the 2014 periods when the 2023 ones began stays spent (PCSCA 2022 s.193, transitional). */
+function stillSpentUnder2014(old: Period): Period {
+  return {
+    ...old,
+    basis: () => `${render(old.basis)}; already spent before the 2023 periods began on 28 October 2023`,
+    provision: `${old.provision}; PCSCA 2022 s.193 transitional provision`,
+  }
+}
+
+/** What the caller has already worked out about each conviction, in input order (eligibility/case-facts.ts). */
+export interface KnownConvictionFacts {
+  /** Age on the conviction date. */
+  ageOnRelevantDate: number
+  /** Last day of a custodial term (endOfSentence); null for life or non-custodial disposals. */
+  sentenceLastDay: Day | null
+}
+
+/**
+ * Every conviction (in input order), then every caution, with the first day each is spent.
+ * `known`, when given, holds each conviction's age and end of sentence, so they are not worked out twice.
+ */
+export function rehabilitation(record: PersonRecord, known?: readonly KnownConvictionFacts[]): SpentStatus[] {
+  const convictions = record.convictions
   const items: Working[] = []
-  const base: { effective: Period; scheme: '2023' | '2014'; old?: Period }[] = []
-  for (const conviction of record.convictions) {
-    const youth = ageOn(record.person.dateOfBirth, conviction.date) < 18
-    const current = period2023(conviction, youth)
+  for (let index = 0; index < convictions.length; index++) {
+    const conviction = convictions[index] as Conviction
+    const facts = known?.[index]
+    const youth = (facts ? facts.ageOnRelevantDate : ageOn(record.person.dateOfBirth, conviction.date)) < 18
+    const disposal = conviction.disposal
+    const end =
+      disposal.type !== 'custody' || disposal.life
+        ? null
+        : facts
+          ? (facts.sentenceLastDay as Day)
+          : endOfSentence(conviction.date, disposal.months)
+    const current = period2023(conviction, youth, end)
     let effective = current
     let scheme: '2023' | '2014' = '2023'
     let old: Period | undefined
     if (conviction.date < scheme2023Start) {
-      old = period2014(conviction, youth)
+      old = period2014(conviction, youth, end)
       // Already spent under the 2014 periods when the new ones began: it stays spent.
       const earlierUnder2014 =
         old.kind === 'date' &&
         old.spentFrom <= scheme2023Start &&
         (current.kind !== 'date' || old.spentFrom < current.spentFrom)
       if (earlierUnder2014) {
-        effective = {
-          ...old,
-          basis: `${old.basis}; already spent before the 2023 periods began on 28 October 2023`,
-          provision: `${old.provision}; PCSCA 2022 s.193 transitional provision`,
-        }
+        effective = stillSpentUnder2014(old)
         scheme = '2014'
       }
     }
-    base.push({ effective, scheme, ...(old ? { old } : {}) })
     items.push({
       conviction,
-      period:
-        effective.kind === 'date'
-          ? { kind: 'date', spentFrom: effective.spentFrom }
-          : effective.kind === 'undetermined'
-            ? { kind: 'undetermined' }
-            : { kind: 'none' },
+      effective,
+      scheme,
+      old,
+      periodKind: effective.kind === 'never' ? 'none' : effective.kind,
+      periodEnd: effective.kind === 'date' ? effective.spentFrom : (0 as Day),
       windowEnd: effective.kind === 'date' ? effective.spentFrom : null,
       excluded: effective.kind === 'never',
+      summaryOnly: offence(conviction.offence).modeOfTrial === 'summary-only',
       neverByFurther: false,
       extendedBy: [],
-      notes: [],
+      notes: null,
     })
   }
 
-  dragThrough(items)
+  if (items.length > 1) dragThrough(items)
 
-  const convictions = items.map((item, index): SpentStatus => {
-    const { effective, scheme, old } = base[index] as (typeof base)[number]
-    const isNever = item.excluded || item.neverByFurther
-    const spentFrom = !isNever && item.period.kind === 'date' ? item.period.spentFrom : null
-    const dragged = item.notes.length > 0
-    let basis = effective.basis
-    if (dragged) {
-      const outcome = isNever
-        ? 'never spent'
-        : spentFrom === null
-          ? 'spent date undetermined'
-          : `spent from ${formatDay(spentFrom)}`
-      basis = `${basis}; drag-through: ${item.notes.join('; ')}; so ${outcome}`
-    }
-    const provisions = [effective.provision]
-    if (dragged && item.notes.some((n) => n.includes('s.6(4)'))) provisions.push('ROA 1974 s.6(4)')
-    if (dragged && item.notes.some((n) => n.includes('s.1(1)(b)'))) provisions.push('ROA 1974 s.1(1)(b)')
-    const status: SpentStatus = {
-      recordId: item.conviction.id,
-      kind: 'conviction',
-      scheme,
-      spentFrom,
-      never: isNever,
-      undetermined: !isNever && spentFrom === null,
-      spentOnAsOf: spentFrom !== null && spentFrom <= record.asOf,
-      basis,
-      provision: provisions.join('; '),
-      extendedBy: item.extendedBy,
-    }
-    if (old) {
-      status.scheme2014 = {
-        spentFrom: old.kind === 'date' ? old.spentFrom : null,
-        never: old.kind === 'never',
-        basis: old.basis,
-      }
-    }
-    return status
-  })
+  const statuses = items.map((item) => convictionStatus(item, record.asOf))
+  for (const caution of record.cautions) statuses.push(cautionStatus(caution, record.asOf))
+  return statuses
+}
 
-  return [...convictions, ...record.cautions.map((caution) => cautionStatus(caution, record.asOf))]
+function convictionStatus(item: Working, asOf: Day): SpentStatus {
+  const isNever = item.excluded || item.neverByFurther
+  const spentFrom = !isNever && item.periodKind === 'date' ? item.periodEnd : null
+  const effective = item.effective
+  const dragged = item.notes === null ? null : draggedTexts(effective, item.notes, isNever, spentFrom)
+  return new Status(
+    item.conviction.id,
+    'conviction',
+    item.scheme,
+    spentFrom,
+    isNever,
+    asOf,
+    dragged ? dragged.basis : effective.basis,
+    dragged ? dragged.provision : effective.provision,
+    item.extendedBy,
+    item.old,
+  )
+}
+
+/** The basis and provision of a conviction whose period drag-through changed, written when read. */
+function draggedTexts(
+  effective: Period,
+  notes: (() => string)[],
+  isNever: boolean,
+  spentFrom: Day | null,
+): { basis: () => string; provision: () => string } {
+  let rendered: string[] | undefined
+  const texts = () => {
+    rendered ??= notes.map((n) => n())
+    return rendered
+  }
+  const outcome = () =>
+    isNever ? 'never spent' : spentFrom === null ? 'spent date undetermined' : `spent from ${formatDay(spentFrom)}`
+  return {
+    basis: () => `${render(effective.basis)}; drag-through: ${texts().join('; ')}; so ${outcome()}`,
+    provision: () => {
+      const provisions = [effective.provision]
+      if (texts().some((n) => n.includes('s.6(4)'))) provisions.push('ROA 1974 s.6(4)')
+      if (texts().some((n) => n.includes('s.1(1)(b)'))) provisions.push('ROA 1974 s.1(1)(b)')
+      return provisions.join('; ')
+    },
+  }
 }
