@@ -113,7 +113,7 @@ export async function possibleDuplicates(
     })
 }
 
-function identityProblems(input: { dateOfBirth?: string | undefined }, today: number) {
+export function identityProblems(input: { dateOfBirth?: string | undefined }, today: number) {
   const problems = []
   if (input.dateOfBirth !== undefined) {
     const dob = parseDay(input.dateOfBirth)

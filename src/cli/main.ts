@@ -39,6 +39,9 @@ Usage:
   dasr serve [--port N] [--host ADDRESS]
   dasr migrate
   dasr scan [--as-of YYYY-MM-DD] [--json]
+  dasr demo-data --people N [--seed S] [--as-of YYYY-MM-DD]
+  dasr import FILE [--format csv|ndjson] [--skip-bad-rows] [--organisation ID] [--json]
+  dasr export [--format ndjson|csv] [--out FILE] [--reason TEXT]
   dasr help | --help
   dasr --version
 
@@ -57,6 +60,13 @@ Commands:
   migrate    Apply the database migrations not yet applied (serve does this on start).
   scan       Compute every registrant's due and overdue obligations; record suspected
              breaches with a task for the responsible officer. Safe to run at any time.
+  demo-data  Fill the register with N synthetic persons shaped by the report's figures
+             (same seed, same population; "dasr demo-data --help").
+  import     Import people (and facts) from CSV or NDJSON (docs/import-export.md): every
+             rejected row reported with its line and reason; nothing is written if any row is
+             bad, unless --skip-bad-rows; possible duplicates are reported, not imported.
+  export     Write the register's people as NDJSON (with current facts) or CSV, to stdout or
+             --out FILE; recorded in the audit trail as a disclosure.
 
 Exit codes: 0 success; 2 bad input or usage (one line per problem on stderr);
 1 internal error (set DASR_DEBUG=1 for the stack trace).
@@ -162,6 +172,12 @@ async function dispatch(argv: string[]): Promise<CliResult> {
       return (await import('./register-commands.ts')).migrateCommand(rest)
     case 'scan':
       return (await import('./register-commands.ts')).scanCommand(rest)
+    case 'demo-data':
+      return (await import('./demo-data.ts')).demoDataCommand(rest)
+    case 'import':
+      return (await import('./import-export.ts')).importCommand(rest)
+    case 'export':
+      return (await import('./import-export.ts')).exportCommand(rest)
     case 'help':
       return ok(helpText)
     default: {

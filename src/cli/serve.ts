@@ -28,6 +28,7 @@ export async function serve(args: string[]): Promise<void> {
   const db = await openDatabase()
   const applied = await migrate(db)
   const app = await appContext(db)
+  const loaded = db.kind === 'pglite' ? await populateIfEmpty(app) : undefined
   const demo = db.kind === 'pglite' ? await ensureDemoUsers(db) : undefined
 
   const { buildServer } = await import('../api/server.ts')
@@ -48,6 +49,7 @@ export async function serve(args: string[]): Promise<void> {
     `  health:   ${address}/health`,
     `  API:      ${address}/api/v1  (OpenAPI: ${address}/api/openapi.json)`,
   ]
+  if (loaded !== undefined) lines.push(`  data:     ${loaded}`)
   if (demo !== undefined) {
     lines.push(`  try it:   curl -H "Authorization: Bearer ${demo.token}" ${address}/api/v1/people`)
     lines.push(
@@ -65,6 +67,29 @@ export async function serve(args: string[]): Promise<void> {
   }
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
+}
+
+const demoPeople = Number(process.env.DASR_DEMO_PEOPLE ?? 2000)
+
+/**
+ * A newcomer should find a register with something in it: on an empty
+ * embedded register, load a synthetic population (dasr demo-data) and scan it.
+ */
+async function populateIfEmpty(app: Awaited<ReturnType<typeof appContext>>): Promise<string | undefined> {
+  const rows = await app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM person')
+  if ((rows[0]?.n ?? 0) > 0 || demoPeople <= 0) return undefined
+  const { loadPopulation } = await import('../demo/load.ts')
+  const { formatDay } = await import('../domain/dates/day.ts')
+  process.stdout.write(`dasr: empty register; loading ${demoPeople} synthetic people (dasr demo-data)…\n`)
+  const summary = await loadPopulation(app.db, {
+    people: demoPeople,
+    seed: 1,
+    asOf: formatDay(app.today()),
+    softwareVersion: app.softwareVersion,
+  })
+  const { scan } = await import('../app/compliance.ts')
+  const scanned = await scan({ app, actor: systemActor })
+  return `${summary.people} synthetic people, ${summary.activeRegistrations} active registrations, ${scanned.newBreaches} suspected breaches (all synthetic)`
 }
 
 /** The demonstration force and its users on the embedded register, and a fresh token for its registrar. */

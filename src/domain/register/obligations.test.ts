@@ -49,6 +49,11 @@ describe('obligations (SOA 2003 ss.83-86)', () => {
     const input = base({ asOf: day('2026-03-01') })
     input.registration = { ...input.registration, inCustody: true }
     assert.equal(find(input, 'initial')?.status, 'upcoming')
+    assert.equal(
+      obligationsOf(input).some((o) => o.kind === 'home-visit'),
+      false,
+      'no home visit while in custody',
+    )
   })
 
   test('annual notification one year after the last s.83/84/85 notification; travel does not restart it (s.85)', () => {

@@ -176,6 +176,8 @@ function notificationObligations(
 /** Home visits: a first one soon after registration, then at a frequency set by the risk level. */
 function visitObligations(input: ObligationInput): Obligation[] {
   const { registration, settings, asOf } = input
+  // Nobody can be visited at home while in custody.
+  if (registration.inCustody) return []
   const interval =
     registration.riskLevel === undefined
       ? settings.visitIntervalUnassessedDays
