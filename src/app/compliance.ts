@@ -4,7 +4,7 @@ import { day, formatDay } from '../domain/dates/day.ts'
 import { isSuspectedBreach, obligationsOf, type ReceivedNotification } from '../domain/register/obligations.ts'
 import type { RiskLevel } from '../domain/register/settings.ts'
 import type { Queryable } from '../store/database.ts'
-import { actorIdFor, audit, authorised, type Call, timeline, transact } from './context.ts'
+import { actorIdFor, audit, authorised, type Call, recordStep, transact } from './context.ts'
 import { Conflict, NotFound, problem, StaleWrite } from './errors.ts'
 import { bumpVersion, camelRow, isUuid, loadPerson } from './people.ts'
 import { receivedNotification, registrationState } from './registration.ts'
@@ -215,9 +215,16 @@ export async function recordVisit(call: Call, personId: string, body: unknown) {
       )
     }
     await bumpVersion(tx, person, undefined)
-    await audit(tx, call.actor, 'collection', { type: 'home-visit', id, personId })
-    await timeline(tx, call.actor, personId, 'home-visit', `Home visit: ${input.outcome}`, input.visitedOn, {
-      visitId: id,
+    await recordStep(tx, call.actor, {
+      operation: 'collection',
+      object: { type: 'home-visit', id, personId },
+      personId: personId,
+      kind: 'home-visit',
+      summary: `Home visit: ${input.outcome}`,
+      on: input.visitedOn,
+      data: {
+        visitId: id,
+      },
     })
     return { id }
   })
@@ -248,24 +255,18 @@ export async function decideBreach(call: Call, breachId: string, expected: numbe
       [breachId, input.outcome, input.notes, input.decidedOn, actorIdFor(call.actor)],
     )
     await tx.execute(`UPDATE task SET status = 'done', done_at = now() WHERE breach_id = $1`, [breachId])
-    await audit(
-      tx,
-      call.actor,
-      'alteration',
-      { type: 'breach', id: breachId, personId: breach.person_id },
-      { outcome: input.outcome },
-    )
-    await timeline(
-      tx,
-      call.actor,
-      breach.person_id,
-      'breach-outcome',
-      `Breach outcome: ${input.outcome}. ${input.notes}`,
-      input.decidedOn,
-      {
+    await recordStep(tx, call.actor, {
+      operation: 'alteration',
+      object: { type: 'breach', id: breachId, personId: breach.person_id },
+      detail: { outcome: input.outcome },
+      personId: breach.person_id,
+      kind: 'breach-outcome',
+      summary: `Breach outcome: ${input.outcome}. ${input.notes}`,
+      on: input.decidedOn,
+      data: {
         breachId,
       },
-    )
+    })
     return { id: breachId, version: breach.version + 1, outcome: input.outcome }
   })
 }

@@ -74,6 +74,25 @@ export async function timeline(
   )
 }
 
+/** One step of a person's case: audited (DPA 2018 s.62) and on their timeline, in the same transaction. */
+export async function recordStep(
+  tx: Queryable,
+  actor: Actor,
+  step: {
+    operation: AuditOperation
+    object: { type: string; id?: string | null; personId?: string | null }
+    detail?: Record<string, unknown>
+    personId: string
+    kind: string
+    summary: string
+    on: string
+    data?: Record<string, unknown>
+  },
+): Promise<void> {
+  await audit(tx, actor, step.operation, step.object, step.detail ?? {})
+  await timeline(tx, actor, step.personId, step.kind, step.summary, step.on, step.data ?? {})
+}
+
 /** The system actor has no user row; its actions are recorded without one. */
 export function actorIdFor(actor: Actor): string | null {
   return actor.roles.includes('system') ? null : actor.userId

@@ -4,7 +4,7 @@ import { factSupersede, type PersonCreate, personCreate, personUpdate } from '..
 import { addYears, formatDay, parseDay } from '../domain/dates/day.ts'
 import type { Queryable } from '../store/database.ts'
 import { canSeeRecord } from './access.ts'
-import { actorIdFor, audit, authorised, type Call, timeline, transact } from './context.ts'
+import { actorIdFor, audit, authorised, type Call, recordStep, timeline, transact } from './context.ts'
 import { Conflict, Forbidden, NotFound, problem, StaleWrite } from './errors.ts'
 import { failIf, parseOrThrow } from './validate.ts'
 
@@ -169,9 +169,16 @@ export async function createPerson(call: Call, body: unknown) {
       id,
       normaliseName(`${input.givenNames} ${input.familyName}`),
     ])
-    await audit(tx, call.actor, 'collection', { type: 'person', id, personId: id })
-    await timeline(tx, call.actor, id, 'person-recorded', `Recorded as ${reference}`, today, {
-      ...(duplicates.length > 0 ? { confirmedNotDuplicateOf: duplicates.map((d) => d.reference) } : {}),
+    await recordStep(tx, call.actor, {
+      operation: 'collection',
+      object: { type: 'person', id, personId: id },
+      personId: id,
+      kind: 'person-recorded',
+      summary: `Recorded as ${reference}`,
+      on: today,
+      data: {
+        ...(duplicates.length > 0 ? { confirmedNotDuplicateOf: duplicates.map((d) => d.reference) } : {}),
+      },
     })
     return { id, reference, version: 1, possibleDuplicatesConfirmedDistinct: duplicates.map((d) => d.reference) }
   })
@@ -209,22 +216,16 @@ export async function updatePerson(call: Call, personId: string, expectedVersion
       ])
     }
     // The previous values stay on the timeline: a change is history, not an overwrite.
-    await audit(
-      tx,
-      call.actor,
-      'alteration',
-      { type: 'person', id: personId, personId },
-      { fields: Object.keys(changes) },
-    )
-    await timeline(
-      tx,
-      call.actor,
-      personId,
-      'person-updated',
-      `Changed ${Object.keys(changes).join(', ') || 'nothing'}: ${input.reason ?? 'no reason given'}`,
-      formatDay(call.app.today()),
-      { changes, reason: input.reason ?? null },
-    )
+    await recordStep(tx, call.actor, {
+      operation: 'alteration',
+      object: { type: 'person', id: personId, personId },
+      detail: { fields: Object.keys(changes) },
+      personId: personId,
+      kind: 'person-updated',
+      summary: `Changed ${Object.keys(changes).join(', ') || 'nothing'}: ${input.reason ?? 'no reason given'}`,
+      on: formatDay(call.app.today()),
+      data: { changes, reason: input.reason ?? null },
+    })
     return { id: personId, version }
   })
 }

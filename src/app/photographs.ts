@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { photographUpload } from '../contracts/register/requests.ts'
 import { formatDay } from '../domain/dates/day.ts'
 import { inspectImage } from '../domain/media/image.ts'
-import { actorIdFor, audit, authorised, type Call, timeline, transact } from './context.ts'
+import { actorIdFor, audit, authorised, type Call, recordStep, transact } from './context.ts'
 import { NotFound, problem } from './errors.ts'
 import { bumpVersion, isUuid, loadPerson } from './people.ts'
 import { failIf, parseOrThrow } from './validate.ts'
@@ -60,9 +60,16 @@ export async function addPhotograph(call: Call, personId: string, body: unknown)
       ],
     )
     await bumpVersion(tx, person, undefined)
-    await audit(tx, call.actor, 'collection', { type: 'photograph', id, personId })
-    await timeline(tx, call.actor, personId, 'photograph', 'Photograph added', formatDay(call.app.today()), {
-      photographId: id,
+    await recordStep(tx, call.actor, {
+      operation: 'collection',
+      object: { type: 'photograph', id, personId },
+      personId: personId,
+      kind: 'photograph',
+      summary: 'Photograph added',
+      on: formatDay(call.app.today()),
+      data: {
+        photographId: id,
+      },
     })
     return { id, contentType: image.type, width: image.width, height: image.height, byteSize: bytes.length }
   })

@@ -28,7 +28,7 @@ import {
 } from '../domain/register/profiles.ts'
 import type { RiskLevel } from '../domain/register/settings.ts'
 import type { Queryable } from '../store/database.ts'
-import { actorIdFor, audit, authorised, type Call, timeline, transact } from './context.ts'
+import { actorIdFor, audit, authorised, type Call, recordStep, transact } from './context.ts'
 import { Conflict, NotFound, problem, StaleWrite } from './errors.ts'
 import {
   bumpVersion,
@@ -65,18 +65,17 @@ export async function refer(call: Call, personId: string, body: unknown) {
     }
     await tx.execute(`UPDATE person SET status = 'referred' WHERE id = $1`, [personId])
     const version = await bumpVersion(tx, person, undefined)
-    await audit(tx, call.actor, 'alteration', { type: 'referral', personId, id: personId })
-    await timeline(
-      tx,
-      call.actor,
-      personId,
-      'referred',
-      `Referred: ${input.reason}`,
-      input.referredOn ?? iso(call.app.today()),
-      {
+    await recordStep(tx, call.actor, {
+      operation: 'alteration',
+      object: { type: 'referral', personId, id: personId },
+      personId: personId,
+      kind: 'referred',
+      summary: `Referred: ${input.reason}`,
+      on: input.referredOn ?? iso(call.app.today()),
+      data: {
         reason: input.reason,
       },
-    )
+    })
     return { personId, status: 'referred', version }
   })
 }
@@ -139,18 +138,17 @@ export async function determine(call: Call, personId: string, body: unknown) {
       ],
     )
     const summary = explanation.policies.map((p) => `${p.policy}: ${p.outcome}`).join('; ')
-    await audit(tx, call.actor, 'combination', { type: 'determination', id, personId })
-    await timeline(
-      tx,
-      call.actor,
-      personId,
-      'determined',
-      `Eligibility determined as of ${asOf}: ${summary}`,
-      iso(call.app.today()),
-      {
+    await recordStep(tx, call.actor, {
+      operation: 'combination',
+      object: { type: 'determination', id, personId },
+      personId: personId,
+      kind: 'determined',
+      summary: `Eligibility determined as of ${asOf}: ${summary}`,
+      on: iso(call.app.today()),
+      data: {
         determinationId: id,
       },
-    )
+    })
     return { id, personId, asOf, policyVersions, softwareVersion: call.app.softwareVersion, explanation }
   })
 }
@@ -306,16 +304,16 @@ export async function register(call: Call, personId: string, body: unknown) {
     )
     await tx.execute(`UPDATE person SET status = 'registered' WHERE id = $1`, [personId])
     const version = await bumpVersion(tx, person, undefined)
-    await audit(tx, call.actor, 'alteration', { type: 'registration', id, personId }, { policy: input.policyId })
-    await timeline(
-      tx,
-      call.actor,
-      personId,
-      'registered',
-      `Registered under ${input.policyId} (${input.abuseType}); MAPPA category ${consequences.mappaCategory ?? 'none'}`,
-      registeredOn,
-      { registrationId: id, determinationId: input.determinationId },
-    )
+    await recordStep(tx, call.actor, {
+      operation: 'alteration',
+      object: { type: 'registration', id, personId },
+      detail: { policy: input.policyId },
+      personId: personId,
+      kind: 'registered',
+      summary: `Registered under ${input.policyId} (${input.abuseType}); MAPPA category ${consequences.mappaCategory ?? 'none'}`,
+      on: registeredOn,
+      data: { registrationId: id, determinationId: input.determinationId },
+    })
     return { id, personId, personVersion: version, initialDue: initialDue === undefined ? null : iso(initialDue) }
   })
 }
@@ -459,15 +457,17 @@ export async function recordNoticeServed(
     if (input.servedOn < registration.registered_on)
       failIf([problem('$.servedOn', 'must not be before the registration')])
     const version = await bumpRegistration(tx, registration, 'notice_served_on = $3', [input.servedOn])
-    await audit(
-      tx,
-      call.actor,
-      'disclosure',
-      { type: 'notice', id: registrationId, personId: person.id },
-      { method: input.method },
-    )
-    await timeline(tx, call.actor, person.id, 'notice-served', `Notice served (${input.method})`, input.servedOn, {
-      registrationId,
+    await recordStep(tx, call.actor, {
+      operation: 'disclosure',
+      object: { type: 'notice', id: registrationId, personId: person.id },
+      detail: { method: input.method },
+      personId: person.id,
+      kind: 'notice-served',
+      summary: `Notice served (${input.method})`,
+      on: input.servedOn,
+      data: {
+        registrationId,
+      },
     })
     return { id: registrationId, version }
   })
@@ -558,19 +558,19 @@ export async function recordNotification(call: Call, registrationId: string, bod
     const registrationVersion =
       sets.length > 0 ? await bumpRegistration(tx, registration, sets.join(', '), params) : registration.version
     await bumpVersion(tx, person, undefined)
-    await audit(tx, call.actor, 'collection', { type: 'notification', id, personId: person.id }, { kind: input.kind })
-    await timeline(
-      tx,
-      call.actor,
-      person.id,
-      `notification-${input.kind}`,
-      `${input.kind} notification received`,
-      input.receivedOn,
-      {
+    await recordStep(tx, call.actor, {
+      operation: 'collection',
+      object: { type: 'notification', id, personId: person.id },
+      detail: { kind: input.kind },
+      personId: person.id,
+      kind: `notification-${input.kind}`,
+      summary: `${input.kind} notification received`,
+      on: input.receivedOn,
+      data: {
         notificationId: id,
         factIds,
       },
-    )
+    })
     return { id, registrationId, factIds, registrationVersion }
   })
 }
@@ -596,18 +596,17 @@ export async function adjustProfile(call: Call, registrationId: string, body: un
       [id, registrationId, input.item, input.action, input.reason, actorIdFor(call.actor)],
     )
     const version = await bumpRegistration(tx, registration, 'registered_on = registered_on', [])
-    await audit(tx, call.actor, 'alteration', { type: 'profile', id: registrationId, personId: person.id })
-    await timeline(
-      tx,
-      call.actor,
-      person.id,
-      'profile-adjusted',
-      `${input.action === 'add' ? 'Added' : 'Removed'} ${input.item}: ${input.reason}`,
-      iso(call.app.today()),
-      {
+    await recordStep(tx, call.actor, {
+      operation: 'alteration',
+      object: { type: 'profile', id: registrationId, personId: person.id },
+      personId: person.id,
+      kind: 'profile-adjusted',
+      summary: `${input.action === 'add' ? 'Added' : 'Removed'} ${input.item}: ${input.reason}`,
+      on: iso(call.app.today()),
+      data: {
         registrationId,
       },
-    )
+    })
     const profile = notificationProfile(registration.abuse_type, await adjustments(tx, registrationId))
     return { id, registrationVersion: version, profile }
   })
@@ -642,24 +641,18 @@ export async function recordReview(call: Call, registrationId: string, expected:
       await tx.execute(`UPDATE person SET status = 'ended' WHERE id = $1`, [person.id])
     }
     await bumpVersion(tx, person, undefined)
-    await audit(
-      tx,
-      call.actor,
-      'alteration',
-      { type: 'review', id: registrationId, personId: person.id },
-      { decision: input.decision },
-    )
-    await timeline(
-      tx,
-      call.actor,
-      person.id,
-      'reviewed',
-      `Review of indefinite requirements: ${input.decision}. ${input.reasons}`,
-      input.decidedOn,
-      {
+    await recordStep(tx, call.actor, {
+      operation: 'alteration',
+      object: { type: 'review', id: registrationId, personId: person.id },
+      detail: { decision: input.decision },
+      personId: person.id,
+      kind: 'reviewed',
+      summary: `Review of indefinite requirements: ${input.decision}. ${input.reasons}`,
+      on: input.decidedOn,
+      data: {
         registrationId,
       },
-    )
+    })
     return { id: registrationId, version, decision: input.decision }
   })
 }
@@ -691,24 +684,18 @@ export async function endRegistration(call: Call, registrationId: string, expect
       [registrationId],
     )
     await bumpVersion(tx, person, undefined)
-    await audit(
-      tx,
-      call.actor,
-      'alteration',
-      { type: 'registration', id: registrationId, personId: person.id },
-      { ended: input.reason },
-    )
-    await timeline(
-      tx,
-      call.actor,
-      person.id,
-      'registration-ended',
-      `Registration ended: ${input.reason}${input.notes ? `. ${input.notes}` : ''}`,
-      input.endedOn,
-      {
+    await recordStep(tx, call.actor, {
+      operation: 'alteration',
+      object: { type: 'registration', id: registrationId, personId: person.id },
+      detail: { ended: input.reason },
+      personId: person.id,
+      kind: 'registration-ended',
+      summary: `Registration ended: ${input.reason}${input.notes ? `. ${input.notes}` : ''}`,
+      on: input.endedOn,
+      data: {
         registrationId,
       },
-    )
+    })
     return { id: registrationId, version, status: 'ended' }
   })
 }
@@ -738,24 +725,18 @@ export async function archiveRegistration(
     )
     await tx.execute(`UPDATE person SET status = 'archived' WHERE id = $1`, [person.id])
     await bumpVersion(tx, person, undefined)
-    await audit(
-      tx,
-      call.actor,
-      'alteration',
-      { type: 'registration', id: registrationId, personId: person.id },
-      { archived: true },
-    )
-    await timeline(
-      tx,
-      call.actor,
-      person.id,
-      'archived',
-      `Archived; retention review due ${reviewOn}`,
-      input.archivedOn,
-      {
+    await recordStep(tx, call.actor, {
+      operation: 'alteration',
+      object: { type: 'registration', id: registrationId, personId: person.id },
+      detail: { archived: true },
+      personId: person.id,
+      kind: 'archived',
+      summary: `Archived; retention review due ${reviewOn}`,
+      on: input.archivedOn,
+      data: {
         registrationId,
       },
-    )
+    })
     return { id: registrationId, version, status: 'archived', retentionReviewOn: reviewOn }
   })
 }

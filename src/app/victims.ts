@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { victimCreate, victimLink } from '../contracts/register/requests.ts'
 import { formatDay } from '../domain/dates/day.ts'
 import { canSeeRecord } from './access.ts'
-import { actorIdFor, audit, authorised, type Call, timeline, transact } from './context.ts'
+import { actorIdFor, audit, authorised, type Call, recordStep, transact } from './context.ts'
 import { Conflict, NotFound, problem } from './errors.ts'
 import { bumpVersion, camelRow, isUuid, loadPerson } from './people.ts'
 import { failIf, parseOrThrow } from './validate.ts'
@@ -67,15 +67,14 @@ export async function linkVictim(call: Call, personId: string, body: unknown) {
     )
     if (done === 0) throw new Conflict('this victim is already linked to this person')
     await bumpVersion(tx, person, undefined)
-    await audit(tx, call.actor, 'combination', { type: 'victim-link', id: input.victimId, personId })
-    await timeline(
-      tx,
-      call.actor,
-      personId,
-      'victim-linked',
-      'A victim was linked to this record',
-      formatDay(call.app.today()),
-    )
+    await recordStep(tx, call.actor, {
+      operation: 'combination',
+      object: { type: 'victim-link', id: input.victimId, personId },
+      personId: personId,
+      kind: 'victim-linked',
+      summary: 'A victim was linked to this record',
+      on: formatDay(call.app.today()),
+    })
     return { personId, victimId: input.victimId }
   })
 }
