@@ -12,6 +12,7 @@ import { policies, policyIds } from '../src/domain/policies/registry.ts'
 import type { PersonRecord } from '../src/domain/record/person-record.ts'
 import { rehabilitation } from '../src/domain/rehabilitation/spent.ts'
 import { defaultLegalSettings } from '../src/domain/settings/legal-settings.ts'
+import { positive } from './args.ts'
 import { fillBatch, toInputJson } from './synthetic-records.ts'
 
 // npm run bench:eligibility [-- --persons N --batch N --seed N --rehab-persons N --check N --no-append --out FILE --note TEXT --verbose]
@@ -41,15 +42,6 @@ const { values: args } = parseArgs({
     verbose: { type: 'boolean', default: false },
   },
 })
-
-function positive(name: string, text: string, allowZero = false): number {
-  const n = Number(text.replaceAll('_', ''))
-  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1)) {
-    console.error(`--${name} must be a whole number${allowZero ? '' : ' of at least 1'}, got ${text}`)
-    process.exit(2)
-  }
-  return n
-}
 
 const totalPersons = positive('persons', args.persons)
 const batchSize = Math.min(positive('batch', args.batch), totalPersons)

@@ -8,6 +8,7 @@ import { monteCarlo } from '../src/domain/impact/monte-carlo.ts'
 import { oneYear } from '../src/domain/impact/one-year.ts'
 import { projection } from '../src/domain/impact/projection.ts'
 import { distributions } from '../src/domain/impact/random.ts'
+import { positive } from './args.ts'
 
 // npm run bench:impact [-- --draws N --years N --repeats N --seed N --no-append --out FILE]
 //
@@ -29,15 +30,6 @@ const { values: args } = parseArgs({
     out: { type: 'string' },
   },
 })
-
-function positive(name: string, text: string): number {
-  const n = Number(text.replaceAll('_', ''))
-  if (!Number.isInteger(n) || n < 1) {
-    console.error(`--${name} must be a whole number of at least 1, got ${text}`)
-    process.exit(2)
-  }
-  return n
-}
 
 const draws = positive('draws', args.draws)
 const years = positive('years', args.years)

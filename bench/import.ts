@@ -10,9 +10,11 @@ import { from as copyFrom } from 'pg-copy-streams'
 import { ensureOrganisation } from '../src/app/directory.ts'
 import { uuidv7 } from '../src/app/import.ts'
 import { importCommand } from '../src/cli/import-export.ts'
+import { mulberry32 } from '../src/domain/random/mulberry32.ts'
 import { csvLine } from '../src/io/csv.ts'
 import { openDatabase } from '../src/store/database.ts'
 import { migrate } from '../src/store/migrate.ts'
+import { positive } from './args.ts'
 
 // npm run bench:import [-- --rows N --runs N --formats csv,ndjson --facts --no-append --note TEXT]
 //
@@ -51,15 +53,6 @@ const { values: args } = parseArgs({
   },
 })
 
-function positive(name: string, text: string): number {
-  const n = Number(text.replaceAll('_', ''))
-  if (!Number.isInteger(n) || n < 1) {
-    console.error(`--${name} must be a whole number of at least 1, got ${text}`)
-    process.exit(2)
-  }
-  return n
-}
-
 const rows = positive('rows', args.rows)
 const runs = positive('runs', args.runs)
 const seed = positive('seed', args.seed)
@@ -78,17 +71,8 @@ const fmt = (n: number, digits = 0) =>
 // ---------------------------------------------------------------------------
 // Synthetic people
 
-/** mulberry32: a small seeded generator, so every run reads the same people. */
-function random(seedValue: number) {
-  let a = seedValue >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** A seeded generator, so every run reads the same people. */
+const random = mulberry32
 
 const syllables = 'ka lo mi ra te su no vi da pe ri go ha ne bo lu sa fi re to ma ki du ze ya co wen bri dal tor'.split(
   ' ',

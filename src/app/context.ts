@@ -4,7 +4,7 @@ import type { LegalSettings } from '../domain/settings/legal-settings.ts'
 import type { Database, Queryable } from '../store/database.ts'
 import { type Action, authorise } from './access.ts'
 import type { Actor } from './actor.ts'
-import { Forbidden, NotFound } from './errors.ts'
+import { Conflict, Forbidden, NotFound } from './errors.ts'
 
 // What every application service gets: the database, the settings, the clock
 // (as a function, so tests and the scan can move "today") and who is acting.
@@ -113,7 +113,8 @@ export async function authorised(call: Call, action: Action): Promise<void> {
 
 /**
  * One user action, one transaction. When the work is refused because the
- * record is outside the actor's reach, the refusal is audited after the
+ * record is outside the actor's reach, or the refusal itself shows the user
+ * other people's details (possible duplicates), that is audited after the
  * rollback, so it survives it.
  */
 export async function transact<T>(call: Call, work: (tx: Queryable) => Promise<T>): Promise<T> {
@@ -131,6 +132,13 @@ export async function transact<T>(call: Call, work: (tx: Queryable) => Promise<T
           { reason: denial.reason },
         ),
       )
+    } else if (error instanceof Conflict && error.disclosedPersonIds.length > 0) {
+      const disclosed = error.disclosedPersonIds
+      await call.app.db.transaction(async (tx) => {
+        for (const personId of disclosed) {
+          await audit(tx, call.actor, 'disclosure', { type: 'possible-duplicate', id: personId, personId })
+        }
+      })
     } else if (error instanceof Forbidden) {
       await call.app.db.transaction((tx) =>
         audit(tx, call.actor, 'denied', { type: error.action ?? 'action' }, { reason: error.message }),

@@ -58,10 +58,13 @@ export class StaleWrite extends Error {
 /** The action conflicts with the state of the record (e.g. registering someone already registered). */
 export class Conflict extends Error {
   readonly detail: Record<string, unknown>
-  constructor(message: string, detail: Record<string, unknown> = {}) {
+  /** People whose details the refusal shows the user: each showing is an audited disclosure. */
+  readonly disclosedPersonIds: readonly string[]
+  constructor(message: string, detail: Record<string, unknown> = {}, disclosedPersonIds: readonly string[] = []) {
     super(message)
     this.name = 'Conflict'
     this.detail = detail
+    this.disclosedPersonIds = disclosedPersonIds
   }
 }
 

@@ -604,6 +604,18 @@ export async function importPeople(
     report.imported = 0
     report.facts = 0
   }
+  // The report names people already on the register: a disclosure, audited
+  // whether or not the import was committed.
+  const disclosed = [
+    ...new Set(
+      report.duplicates.flatMap((d) => d.candidates.flatMap((c) => (c.reference === undefined ? [] : [c.reference]))),
+    ),
+  ]
+  if (disclosed.length > 0) {
+    await transact(call, (tx) =>
+      audit(tx, call.actor, 'disclosure', { type: 'possible-duplicate', id: sourceName }, { references: disclosed }),
+    )
+  }
   report.rejected.sort((a, b) => a.line - b.line)
   report.duplicates.sort((a, b) => a.line - b.line)
   report.millis = Math.round(performance.now() - started)

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { coreKinds, type FactKind, factKinds, normaliseName, searchKeysOf } from '../contracts/register/facts.ts'
 import { factSupersede, type PersonCreate, personCreate, personUpdate } from '../contracts/register/requests.ts'
-import { addYears, formatDay, parseDay } from '../domain/dates/day.ts'
+import { type Day, formatDay, parseDay } from '../domain/dates/day.ts'
+import { minimumAge, oldEnoughForRegister } from '../domain/register/lifecycle.ts'
 import type { Queryable } from '../store/database.ts'
 import { canSeeRecord } from './access.ts'
 import { actorIdFor, audit, authorised, type Call, recordStep, timeline, transact } from './context.ts'
@@ -32,8 +33,10 @@ export interface PersonRow {
 export interface DuplicateCandidate {
   id: string
   reference: string
-  name: string
-  dateOfBirth: string
+  /** Only for a record the user may see; otherwise the reference and the grounds only. */
+  name?: string
+  dateOfBirth?: string
+  managingOrganisationId: string
   matchedOn: string[]
 }
 
@@ -78,7 +81,6 @@ async function nextReference(tx: Queryable, year: number): Promise<string> {
 export async function possibleDuplicates(
   tx: Queryable,
   input: { familyName: string; givenNames: string; dateOfBirth: string; niNumber?: string | undefined },
-  excludeId?: string,
 ): Promise<DuplicateCandidate[]> {
   const name = normaliseName(`${input.givenNames} ${input.familyName}`)
   const rows = await tx.query<{
@@ -88,8 +90,9 @@ export async function possibleDuplicates(
     given_names: string
     date_of_birth: string
     ni_number: string | null
+    managing_org_id: string
   }>(
-    `SELECT p.id, p.reference, p.family_name, p.given_names, p.date_of_birth, p.ni_number
+    `SELECT p.id, p.reference, p.family_name, p.given_names, p.date_of_birth, p.ni_number, p.managing_org_id
        FROM person p
       WHERE (p.date_of_birth = $1 AND (lower(p.family_name) = lower($2)
              OR EXISTS (SELECT 1 FROM search_key k WHERE k.person_id = p.id AND k.kind = 'name' AND k.value = $3)))
@@ -97,30 +100,28 @@ export async function possibleDuplicates(
       LIMIT 20`,
     [input.dateOfBirth, input.familyName, name, input.niNumber ?? null],
   )
-  return rows
-    .filter((row) => row.id !== excludeId)
-    .map((row) => {
-      const matchedOn: string[] = []
-      if (row.date_of_birth === input.dateOfBirth) matchedOn.push('name and date of birth')
-      if (input.niNumber !== undefined && row.ni_number === input.niNumber) matchedOn.push('National Insurance number')
-      return {
-        id: row.id,
-        reference: row.reference,
-        name: `${row.given_names} ${row.family_name}`,
-        dateOfBirth: row.date_of_birth,
-        matchedOn,
-      }
-    })
+  return rows.map((row) => {
+    const matchedOn: string[] = []
+    if (row.date_of_birth === input.dateOfBirth) matchedOn.push('name and date of birth')
+    if (input.niNumber !== undefined && row.ni_number === input.niNumber) matchedOn.push('National Insurance number')
+    return {
+      id: row.id,
+      reference: row.reference,
+      name: `${row.given_names} ${row.family_name}`,
+      dateOfBirth: row.date_of_birth,
+      managingOrganisationId: row.managing_org_id,
+      matchedOn,
+    }
+  })
 }
 
-export function identityProblems(input: { dateOfBirth?: string | undefined }, today: number) {
+export function identityProblems(input: { dateOfBirth?: string | undefined }, today: Day) {
   const problems = []
   if (input.dateOfBirth !== undefined) {
     const dob = parseDay(input.dateOfBirth)
     if (dob !== undefined && dob > today) problems.push(problem('$.dateOfBirth', 'must be in the past'))
-    // CYPA 1933 s.50: nobody under 10 can be guilty of an offence, so cannot be on the register.
-    else if (dob !== undefined && addYears(dob, 10) > today) {
-      problems.push(problem('$.dateOfBirth', 'the person must be at least 10 years old (CYPA 1933 s.50)'))
+    else if (dob !== undefined && !oldEnoughForRegister(dob, today)) {
+      problems.push(problem('$.dateOfBirth', `the person must be at least ${minimumAge} years old (CYPA 1933 s.50)`))
     }
   }
   return problems
@@ -139,9 +140,21 @@ export async function createPerson(call: Call, body: unknown) {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [7_340_002])
     const duplicates = await possibleDuplicates(tx, input)
     if (duplicates.length > 0 && input.confirmedNotDuplicate !== true) {
+      // Another organisation's record is named by its reference only; every candidate shown is a disclosure.
+      const candidates = duplicates.map((d) =>
+        canSeeRecord(call.actor, d.managingOrganisationId)
+          ? d
+          : {
+              id: d.id,
+              reference: d.reference,
+              managingOrganisationId: d.managingOrganisationId,
+              matchedOn: d.matchedOn,
+            },
+      )
       throw new Conflict(
         'this person may already be on the register; check the candidates, then resend with confirmedNotDuplicate: true if they are someone else',
-        { candidates: duplicates },
+        { candidates },
+        candidates.map((d) => d.id),
       )
     }
     const id = randomUUID()

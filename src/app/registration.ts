@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import type { z } from 'zod'
 import { parseExplainInput } from '../contracts/explain-input.ts'
 import { explanationToJson, type PolicyEvaluationJson } from '../contracts/explain-output.ts'
 import {
@@ -12,11 +13,17 @@ import {
   registrationEnd,
   reviewDecision,
 } from '../contracts/register/requests.ts'
-import { addYears, type Day, day, formatDay, maxDay, parseDay } from '../domain/dates/day.ts'
+import { type Day, day, formatDay, parseDay } from '../domain/dates/day.ts'
 import type { NotificationPeriod } from '../domain/explain/evaluation.ts'
 import { explainPerson } from '../domain/explain/explain.ts'
-import { lastDayOfThreeDaysBeginningWith } from '../domain/notification/deadlines.ts'
 import { isPolicyId, policies, policyById } from '../domain/policies/registry.ts'
+import {
+  expiryRefusal,
+  furtherReviewDate,
+  initialDueOnRegistration,
+  initialDueOnRelease,
+  reviewRefusal,
+} from '../domain/register/lifecycle.ts'
 import { buildNotice, retentionReviewOn } from '../domain/register/notice.ts'
 import { obligationsOf, type ReceivedNotification } from '../domain/register/obligations.ts'
 import {
@@ -264,17 +271,12 @@ export async function register(call: Call, personId: string, body: unknown) {
       throw new Conflict('this person already has an active registration', { registrationId: existing[0]?.id })
 
     const notificationDuties = consequences.effect === 'notification-requirements'
-    const registered = day(registeredOn)
-    // A duty cannot fall due before the person could know of it: when the
-    // relevant date is long past (a new policy applied to an old conviction),
-    // the 3 days run from registration instead (decision 0004).
-    const coreDue = dayOf(consequences.initialNotificationDue)
-    const fromRegistration = lastDayOfThreeDaysBeginningWith(registered, call.app.legal)
-    const initialDue = input.inCustody
-      ? undefined
-      : coreDue === undefined
-        ? fromRegistration
-        : maxDay(coreDue, fromRegistration)
+    const initialDue = initialDueOnRegistration(
+      dayOf(consequences.initialNotificationDue),
+      day(registeredOn),
+      input.inCustody,
+      call.app.legal,
+    )
     const relevantDate = consequences.periodStart ?? determination.as_of
     const id = randomUUID()
     await tx.execute(
@@ -442,35 +444,58 @@ export async function notice(call: Call, registrationId: string) {
   })
 }
 
-export async function recordNoticeServed(
+/**
+ * A registrar's decision on one registration (notice served, review, end,
+ * archive): the role, the body, a date that must not be in the future, the
+ * registration loaded and locked, and its version checked, then `work` in the
+ * same transaction.
+ */
+async function registrarDecision<S extends z.ZodType, R>(
   call: Call,
   registrationId: string,
   expected: number | undefined,
   body: unknown,
-) {
+  schema: S,
+  dateField: keyof z.output<S> & string,
+  work: (tx: Queryable, registration: RegistrationRow, person: PersonRow, input: z.output<S>) => Promise<R>,
+): Promise<R> {
   await authorised(call, 'registration:decide')
-  const input = parseOrThrow(noticeServed, body)
-  failIf(notFuture(call, '$.servedOn', input.servedOn))
+  const input = parseOrThrow(schema, body)
+  failIf(notFuture(call, `$.${dateField}`, input[dateField] as string))
   return transact(call, async (tx) => {
     const { registration, person } = await loadRegistration(tx, call, registrationId, true)
     checkRegistrationVersion(registration, expected)
-    if (input.servedOn < registration.registered_on)
-      failIf([problem('$.servedOn', 'must not be before the registration')])
-    const version = await bumpRegistration(tx, registration, 'notice_served_on = $3', [input.servedOn])
-    await recordStep(tx, call.actor, {
-      operation: 'disclosure',
-      object: { type: 'notice', id: registrationId, personId: person.id },
-      detail: { method: input.method },
-      personId: person.id,
-      kind: 'notice-served',
-      summary: `Notice served (${input.method})`,
-      on: input.servedOn,
-      data: {
-        registrationId,
-      },
-    })
-    return { id: registrationId, version }
+    return work(tx, registration, person, input)
   })
+}
+
+export function recordNoticeServed(call: Call, registrationId: string, expected: number | undefined, body: unknown) {
+  return registrarDecision(
+    call,
+    registrationId,
+    expected,
+    body,
+    noticeServed,
+    'servedOn',
+    async (tx, registration, person, input) => {
+      if (input.servedOn < registration.registered_on)
+        failIf([problem('$.servedOn', 'must not be before the registration')])
+      const version = await bumpRegistration(tx, registration, 'notice_served_on = $3', [input.servedOn])
+      await recordStep(tx, call.actor, {
+        operation: 'disclosure',
+        object: { type: 'notice', id: registrationId, personId: person.id },
+        detail: { method: input.method },
+        personId: person.id,
+        kind: 'notice-served',
+        summary: `Notice served (${input.method})`,
+        on: input.servedOn,
+        data: {
+          registrationId,
+        },
+      })
+      return { id: registrationId, version }
+    },
+  )
 }
 
 export async function recordNotification(call: Call, registrationId: string, body: unknown) {
@@ -546,8 +571,7 @@ export async function recordNotification(call: Call, registrationId: string, bod
       sets.push(`no_fixed_abode = $${params.length + 2}`)
     }
     if (input.kind === 'release') {
-      // s.83(6): a person detained on the relevant date notifies within 3 days of release.
-      const due = lastDayOfThreeDaysBeginningWith(day(input.eventDate as string), call.app.legal)
+      const due = initialDueOnRelease(day(input.eventDate as string), call.app.legal)
       params.push(false)
       sets.push(`in_custody = $${params.length + 2}`)
       if (registration.initial_due === null) {
@@ -612,131 +636,129 @@ export async function adjustProfile(call: Call, registrationId: string, body: un
   })
 }
 
-export async function recordReview(call: Call, registrationId: string, expected: number | undefined, body: unknown) {
-  await authorised(call, 'registration:decide')
-  const input = parseOrThrow(reviewDecision, body)
-  failIf(notFuture(call, '$.decidedOn', input.decidedOn))
-  return transact(call, async (tx) => {
-    const { registration, person } = await loadRegistration(tx, call, registrationId, true)
-    checkRegistrationVersion(registration, expected)
-    if (registration.status !== 'active') throw new Conflict(`this registration is ${registration.status}`)
-    if (registration.period === null || !('indefinite' in registration.period)) {
-      throw new Conflict('only indefinite notification requirements are reviewed (SOA 2003 s.91A)')
-    }
-    if (registration.review_date !== null && input.decidedOn < registration.review_date) {
-      failIf([problem('$.decidedOn', `is before the qualifying date ${registration.review_date} (SOA 2003 s.91B)`)])
-    }
-    let version: number
-    if (input.decision === 'continue') {
-      // s.91B(3): a further qualifying date 8 years after the determination.
-      const next = iso(addYears(day(input.decidedOn), 8))
-      version = await bumpRegistration(tx, registration, 'review_date = $3', [next])
-    } else {
-      version = await bumpRegistration(
+export function recordReview(call: Call, registrationId: string, expected: number | undefined, body: unknown) {
+  return registrarDecision(
+    call,
+    registrationId,
+    expected,
+    body,
+    reviewDecision,
+    'decidedOn',
+    async (tx, registration, person, input) => {
+      if (registration.status !== 'active') throw new Conflict(`this registration is ${registration.status}`)
+      const refusal = reviewRefusal(registration.period, dayOf(registration.review_date), day(input.decidedOn))
+      if (refusal?.field === 'period') throw new Conflict(refusal.reason)
+      if (refusal !== undefined) failIf([problem('$.decidedOn', `${refusal.reason}: ${registration.review_date}`)])
+      let version: number
+      if (input.decision === 'continue') {
+        const next = iso(furtherReviewDate(day(input.decidedOn)))
+        version = await bumpRegistration(tx, registration, 'review_date = $3', [next])
+      } else {
+        version = await bumpRegistration(
+          tx,
+          registration,
+          `status = 'ended', ended_on = $3, end_reason = 'discharged-on-review'`,
+          [input.decidedOn],
+        )
+        await tx.execute(`UPDATE person SET status = 'ended' WHERE id = $1`, [person.id])
+      }
+      await bumpVersion(tx, person, undefined)
+      await recordStep(tx, call.actor, {
+        operation: 'alteration',
+        object: { type: 'review', id: registrationId, personId: person.id },
+        detail: { decision: input.decision },
+        personId: person.id,
+        kind: 'reviewed',
+        summary: `Review of indefinite requirements: ${input.decision}. ${input.reasons}`,
+        on: input.decidedOn,
+        data: {
+          registrationId,
+        },
+      })
+      return { id: registrationId, version, decision: input.decision }
+    },
+  )
+}
+
+export function endRegistration(call: Call, registrationId: string, expected: number | undefined, body: unknown) {
+  return registrarDecision(
+    call,
+    registrationId,
+    expected,
+    body,
+    registrationEnd,
+    'endedOn',
+    async (tx, registration, person, input) => {
+      if (registration.status !== 'active') throw new Conflict(`this registration is already ${registration.status}`)
+      if (input.endedOn < registration.registered_on)
+        failIf([problem('$.endedOn', 'must not be before the registration')])
+      if (input.reason === 'period-expired') {
+        const refusal = expiryRefusal(dayOf(registration.last_day), day(input.endedOn))
+        if (refusal?.field === 'reason') failIf([problem('$.reason', refusal.reason)])
+        if (refusal !== undefined) failIf([problem('$.endedOn', `${refusal.reason}, ${registration.last_day}`)])
+      }
+      const version = await bumpRegistration(tx, registration, `status = 'ended', ended_on = $3, end_reason = $4`, [
+        input.endedOn,
+        input.reason,
+      ])
+      await tx.execute(`UPDATE person SET status = 'ended' WHERE id = $1`, [person.id])
+      await tx.execute(
+        `UPDATE task SET status = 'done', done_at = now() WHERE registration_id = $1 AND status = 'open'`,
+        [registrationId],
+      )
+      await bumpVersion(tx, person, undefined)
+      await recordStep(tx, call.actor, {
+        operation: 'alteration',
+        object: { type: 'registration', id: registrationId, personId: person.id },
+        detail: { ended: input.reason },
+        personId: person.id,
+        kind: 'registration-ended',
+        summary: `Registration ended: ${input.reason}${input.notes ? `. ${input.notes}` : ''}`,
+        on: input.endedOn,
+        data: {
+          registrationId,
+        },
+      })
+      return { id: registrationId, version, status: 'ended' }
+    },
+  )
+}
+
+export function archiveRegistration(call: Call, registrationId: string, expected: number | undefined, body: unknown) {
+  return registrarDecision(
+    call,
+    registrationId,
+    expected,
+    body,
+    registrationArchive,
+    'archivedOn',
+    async (tx, registration, person, input) => {
+      if (registration.status !== 'ended') throw new Conflict('only an ended registration can be archived')
+      if (registration.ended_on !== null && input.archivedOn < registration.ended_on) {
+        failIf([problem('$.archivedOn', 'must not be before the registration ended')])
+      }
+      const reviewOn = iso(retentionReviewOn(day(input.archivedOn), call.app.settings))
+      const version = await bumpRegistration(
         tx,
         registration,
-        `status = 'ended', ended_on = $3, end_reason = 'discharged-on-review'`,
-        [input.decidedOn],
+        `status = 'archived', archived_on = $3, retention_review_on = $4`,
+        [input.archivedOn, reviewOn],
       )
-      await tx.execute(`UPDATE person SET status = 'ended' WHERE id = $1`, [person.id])
-    }
-    await bumpVersion(tx, person, undefined)
-    await recordStep(tx, call.actor, {
-      operation: 'alteration',
-      object: { type: 'review', id: registrationId, personId: person.id },
-      detail: { decision: input.decision },
-      personId: person.id,
-      kind: 'reviewed',
-      summary: `Review of indefinite requirements: ${input.decision}. ${input.reasons}`,
-      on: input.decidedOn,
-      data: {
-        registrationId,
-      },
-    })
-    return { id: registrationId, version, decision: input.decision }
-  })
-}
-
-export async function endRegistration(call: Call, registrationId: string, expected: number | undefined, body: unknown) {
-  await authorised(call, 'registration:decide')
-  const input = parseOrThrow(registrationEnd, body)
-  failIf(notFuture(call, '$.endedOn', input.endedOn))
-  return transact(call, async (tx) => {
-    const { registration, person } = await loadRegistration(tx, call, registrationId, true)
-    checkRegistrationVersion(registration, expected)
-    if (registration.status !== 'active') throw new Conflict(`this registration is already ${registration.status}`)
-    if (input.endedOn < registration.registered_on)
-      failIf([problem('$.endedOn', 'must not be before the registration')])
-    if (input.reason === 'period-expired') {
-      if (registration.last_day === null) {
-        failIf([problem('$.reason', 'an indefinite period does not expire; it ends only on review (SOA 2003 s.91A)')])
-      } else if (input.endedOn <= registration.last_day) {
-        failIf([problem('$.endedOn', `must be after the last day of the period, ${registration.last_day}`)])
-      }
-    }
-    const version = await bumpRegistration(tx, registration, `status = 'ended', ended_on = $3, end_reason = $4`, [
-      input.endedOn,
-      input.reason,
-    ])
-    await tx.execute(`UPDATE person SET status = 'ended' WHERE id = $1`, [person.id])
-    await tx.execute(
-      `UPDATE task SET status = 'done', done_at = now() WHERE registration_id = $1 AND status = 'open'`,
-      [registrationId],
-    )
-    await bumpVersion(tx, person, undefined)
-    await recordStep(tx, call.actor, {
-      operation: 'alteration',
-      object: { type: 'registration', id: registrationId, personId: person.id },
-      detail: { ended: input.reason },
-      personId: person.id,
-      kind: 'registration-ended',
-      summary: `Registration ended: ${input.reason}${input.notes ? `. ${input.notes}` : ''}`,
-      on: input.endedOn,
-      data: {
-        registrationId,
-      },
-    })
-    return { id: registrationId, version, status: 'ended' }
-  })
-}
-
-export async function archiveRegistration(
-  call: Call,
-  registrationId: string,
-  expected: number | undefined,
-  body: unknown,
-) {
-  await authorised(call, 'registration:decide')
-  const input = parseOrThrow(registrationArchive, body)
-  failIf(notFuture(call, '$.archivedOn', input.archivedOn))
-  return transact(call, async (tx) => {
-    const { registration, person } = await loadRegistration(tx, call, registrationId, true)
-    checkRegistrationVersion(registration, expected)
-    if (registration.status !== 'ended') throw new Conflict('only an ended registration can be archived')
-    if (registration.ended_on !== null && input.archivedOn < registration.ended_on) {
-      failIf([problem('$.archivedOn', 'must not be before the registration ended')])
-    }
-    const reviewOn = iso(retentionReviewOn(day(input.archivedOn), call.app.settings))
-    const version = await bumpRegistration(
-      tx,
-      registration,
-      `status = 'archived', archived_on = $3, retention_review_on = $4`,
-      [input.archivedOn, reviewOn],
-    )
-    await tx.execute(`UPDATE person SET status = 'archived' WHERE id = $1`, [person.id])
-    await bumpVersion(tx, person, undefined)
-    await recordStep(tx, call.actor, {
-      operation: 'alteration',
-      object: { type: 'registration', id: registrationId, personId: person.id },
-      detail: { archived: true },
-      personId: person.id,
-      kind: 'archived',
-      summary: `Archived; retention review due ${reviewOn}`,
-      on: input.archivedOn,
-      data: {
-        registrationId,
-      },
-    })
-    return { id: registrationId, version, status: 'archived', retentionReviewOn: reviewOn }
-  })
+      await tx.execute(`UPDATE person SET status = 'archived' WHERE id = $1`, [person.id])
+      await bumpVersion(tx, person, undefined)
+      await recordStep(tx, call.actor, {
+        operation: 'alteration',
+        object: { type: 'registration', id: registrationId, personId: person.id },
+        detail: { archived: true },
+        personId: person.id,
+        kind: 'archived',
+        summary: `Archived; retention review due ${reviewOn}`,
+        on: input.archivedOn,
+        data: {
+          registrationId,
+        },
+      })
+      return { id: registrationId, version, status: 'archived', retentionReviewOn: reviewOn }
+    },
+  )
 }

@@ -1,11 +1,11 @@
 import { parseExplainInput } from '../contracts/explain-input.ts'
 import { type ConsequencesJson, type ExplanationJson, explanationToJson } from '../contracts/explain-output.ts'
 import { type FactKind, normaliseName, searchKeysOf } from '../contracts/register/facts.ts'
-import { day, formatDay, maxDay } from '../domain/dates/day.ts'
+import { day, formatDay } from '../domain/dates/day.ts'
 import type { PolicyId } from '../domain/explain/evaluation.ts'
 import { explainPerson } from '../domain/explain/explain.ts'
-import { lastDayOfThreeDaysBeginningWith } from '../domain/notification/deadlines.ts'
 import { policies, policyById } from '../domain/policies/registry.ts'
+import { initialDueOnRegistration } from '../domain/register/lifecycle.ts'
 import { defaultRegisterSettings, type RegisterSettings } from '../domain/register/settings.ts'
 import { defaultLegalSettings, type LegalSettings } from '../domain/settings/legal-settings.ts'
 import type { Database, Queryable } from '../store/database.ts'
@@ -410,10 +410,8 @@ function register(
   const inCustody = detained && releasedSince === undefined
   // As register() does: never due before the person could know of it (decision 0004).
   const coreDue = consequences.initialNotificationDue === null ? undefined : day(consequences.initialNotificationDue)
-  const fromRegistration = lastDayOfThreeDaysBeginningWith(registered, legal)
-  const initialDue = inCustody
-    ? null
-    : formatDay(coreDue === undefined ? fromRegistration : maxDay(coreDue, fromRegistration))
+  const due = initialDueOnRegistration(coreDue, registered, inCustody, legal)
+  const initialDue = due === undefined ? null : formatDay(due)
   const history = registrationHistory(
     options,
     person,

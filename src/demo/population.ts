@@ -11,6 +11,7 @@ import {
   ymdOf,
 } from '../domain/dates/day.ts'
 import { type OffenceCode, offence } from '../domain/offences/offences.ts'
+import { mulberry32 } from '../domain/random/mulberry32.ts'
 import { isPersonallyConnected, type Relationship, relationships } from '../domain/record/relationships.ts'
 import type { RiskLevel } from '../domain/register/settings.ts'
 
@@ -109,13 +110,7 @@ function mix(a: number, b: number, c: number): number {
 }
 
 export function random(seed: number, index: number, purpose: number): Random {
-  let state = mix(seed, index, purpose)
-  const next = () => {
-    state = (state + 0x6d2b79f5) | 0
-    let t = Math.imul(state ^ (state >>> 15), 1 | state)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const next = mulberry32(mix(seed, index, purpose))
   const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1))
   return {
     next,

@@ -302,6 +302,14 @@ for (const backend of backends) {
         ],
       )
       assert.deepEqual(report.duplicates[1]?.candidates[0]?.matchedOn, ['National Insurance number'])
+      const disclosures = await store.db.query<{ detail: { references: string[] } }>(
+        `SELECT detail FROM audit_event WHERE operation = 'disclosure' AND object_type = 'possible-duplicate'`,
+      )
+      assert.deepEqual(
+        disclosures.at(-1)?.detail.references,
+        [existing.reference],
+        'naming a person on the register is audited',
+      )
       assert.match(
         reportLines(report)[0] ?? '',
         /^line 2: possible duplicate, not imported: may be the same person as DA-2026-000001 on the register \(Hana Duplicate, born 1985-05-05; same name and date of birth\); if not, set confirmedNotDuplicate to true$/,

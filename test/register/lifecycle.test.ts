@@ -277,6 +277,20 @@ for (const backend of backends) {
       const error = await createPerson(as(people.registrar), { ...input, niNumber: undefined }).catch((e) => e)
       assert.ok(error instanceof Conflict)
       assert.equal((error.detail.candidates as unknown[]).length, 1)
+      const shown = (error.detail.candidates as { id: string; name?: string }[])[0]
+      assert.equal(shown?.name, 'Dana Duplicate')
+      const disclosures = await store.db.query(
+        `SELECT 1 FROM audit_event WHERE person_id = $1 AND operation = 'disclosure' AND object_type = 'possible-duplicate'`,
+        [shown?.id],
+      )
+      assert.equal(disclosures.length, 1, 'showing a candidate is an audited disclosure')
+      // Another force learns only that a record exists, by reference, not whose it is.
+      const elsewhere = await createPerson(as(people.otherForce), { ...input, niNumber: undefined }).catch((e) => e)
+      assert.ok(elsewhere instanceof Conflict)
+      const hidden = (elsewhere.detail.candidates as { name?: string; dateOfBirth?: string; reference: string }[])[0]
+      assert.equal(hidden?.name, undefined)
+      assert.equal(hidden?.dateOfBirth, undefined)
+      assert.match(hidden?.reference ?? '', /^DA-/)
       const byNi = await createPerson(as(people.registrar), {
         familyName: 'Other',
         givenNames: 'Name',

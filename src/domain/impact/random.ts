@@ -1,21 +1,8 @@
-// Seeded random numbers for the Monte Carlo: the same seed gives the same
-// draws on every machine. mulberry32 (Tommy Ettinger's public-domain 32-bit
-// generator) is small, fast and good enough for sampling a dozen inputs; it is
-// not for cryptography.
+// Drawing the Monte Carlo's inputs between their bounds, from a seeded generator.
 
-export type Random = () => number
+import type { Random } from '../random/mulberry32.ts'
 
-/** A generator of uniform numbers in [0, 1) from a 32-bit seed. */
-export function mulberry32(seed: number): Random {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export { mulberry32, type Random } from '../random/mulberry32.ts'
 
 export type Distribution = 'uniform' | 'triangular' | 'pert'
 export const distributions: readonly Distribution[] = ['uniform', 'triangular', 'pert']
