@@ -23,6 +23,15 @@ export type Action =
   | 'task:read'
   | 'data:import'
   | 'data:export'
+  // Access control, audit and retention (issue "Multi-agency access control").
+  | 'audit:search'
+  | 'audit:verify'
+  | 'user:administer'
+  | 'statistics:read'
+  | 'retention:review'
+  | 'record:restrict'
+  | 'record:erase'
+  | 'subject-access:export'
 
 const allowed: Record<Action, readonly Role[]> = {
   'person:read': ['registrar', 'offender-manager', 'mappa-coordinator'],
@@ -42,6 +51,18 @@ const allowed: Record<Action, readonly Role[]> = {
   'task:read': ['registrar', 'offender-manager', 'victim-liaison-officer', 'mappa-coordinator'],
   'data:import': ['system', 'registrar'],
   'data:export': ['system', 'registrar'],
+  // Auditors read the trail, not the records.
+  'audit:search': ['auditor'],
+  'audit:verify': ['auditor', 'system'],
+  // Administrators manage users and settings, not records.
+  'user:administer': ['administrator'],
+  // Analysts see aggregate figures only, never a person.
+  'statistics:read': ['analyst', 'registrar', 'mappa-coordinator'],
+  // Retention reviews (DPA 2018 s.39), restriction and erasure (ss.46-47), subject access (s.45).
+  'retention:review': ['registrar', 'system'],
+  'record:restrict': ['registrar'],
+  'record:erase': ['registrar'],
+  'subject-access:export': ['registrar'],
 }
 
 /** Actions only police may take, whatever the role says (registrars are police). */

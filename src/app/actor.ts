@@ -32,6 +32,11 @@ export interface Actor {
   organisationKind: OrganisationKind
   roles: readonly Role[]
   displayName: string
+  /**
+   * Where the action came from, for the audit trail (DPA 2018 s.62, ASVS 16.2.1):
+   * "api 203.0.113.5", "web 203.0.113.5", "cli". Set by the adapter.
+   */
+  origin?: string
 }
 
 /** The register's own scheduled jobs (the compliance scan). */
