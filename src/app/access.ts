@@ -69,6 +69,7 @@ const allowed: Record<Action, readonly Role[]> = {
 const policeOnly: ReadonlySet<Action> = new Set(['registration:decide', 'notification:record'])
 
 export function can(actor: Actor, action: Action): boolean {
+  if (actor.scopes !== undefined && !actor.scopes.includes(action) && !actor.scopes.includes('*')) return false
   if (policeOnly.has(action) && actor.organisationKind !== 'police' && !actor.roles.includes('system')) return false
   return actor.roles.some((role) => allowed[action].includes(role))
 }

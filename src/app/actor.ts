@@ -37,6 +37,11 @@ export interface Actor {
    * "api 203.0.113.5", "web 203.0.113.5", "cli". Set by the adapter.
    */
   origin?: string
+  /**
+   * Set when the actor is an API token: the actions the token was issued for.
+   * A token never does more than its user's roles allow, and no more than its scopes.
+   */
+  scopes?: readonly string[]
 }
 
 /** The register's own scheduled jobs (the compliance scan). */

@@ -81,10 +81,13 @@ export async function issueToken(
 
 /** The actor a bearer token stands for, or undefined (unknown, expired, revoked or disabled). */
 export async function actorForToken(db: Queryable, token: string): Promise<Actor | undefined> {
-  const rows = await db.query<{ user_id: string }>(
-    `SELECT user_id FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now()`,
+  const rows = await db.query<{ user_id: string; scopes: string[] }>(
+    `SELECT user_id, scopes FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now()`,
     [hashToken(token)],
   )
   const row = rows[0]
-  return row === undefined ? undefined : actorFor(db, row.user_id)
+  if (row === undefined) return undefined
+  const actor = await actorFor(db, row.user_id)
+  // Scopes name actions ("person:read"), or "*" for everything the user's roles allow.
+  return actor === undefined ? undefined : { ...actor, scopes: row.scopes }
 }

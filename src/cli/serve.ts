@@ -107,6 +107,6 @@ async function ensureDemoUsers(db: Awaited<ReturnType<typeof openDatabase>>): Pr
           roles: ['registrar'],
         })
       : ((await (await import('../app/directory.ts')).actorFor(db, existing[0].id)) as Actor)
-  const token = await issueToken(db, actor.userId, 'dasr serve demonstration', ['api'], 1)
+  const token = await issueToken(db, actor.userId, 'dasr serve demonstration', ['*'], 1)
   return { actor, token }
 }

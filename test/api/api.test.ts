@@ -35,9 +35,9 @@ for (const backend of backends) {
       store = await freshDatabase(backend)
       people = await seedPeople(store.db)
       server = await buildServer({ app: testApp(store.db, clock) })
-      registrar = await issueToken(store.db, people.registrar.userId, 'test', ['api'], 1)
-      officer = await issueToken(store.db, people.officer.userId, 'test', ['api'], 1)
-      otherForce = await issueToken(store.db, people.otherForce.userId, 'test', ['api'], 1)
+      registrar = await issueToken(store.db, people.registrar.userId, 'test', ['*'], 1)
+      officer = await issueToken(store.db, people.officer.userId, 'test', ['*'], 1)
+      otherForce = await issueToken(store.db, people.otherForce.userId, 'test', ['*'], 1)
     })
     after(async () => {
       await server?.close()
