@@ -9,15 +9,20 @@ import { ValidationFailed } from '../app/errors.ts'
  * first answer again; the same key with a different body is refused
  * (draft-ietf-httpapi-idempotency-key-header).
  */
-export async function idempotent(
+export async function idempotent<T>(
   app: AppContext,
   request: FastifyRequest,
   reply: FastifyReply,
   status: number,
-  work: () => Promise<unknown>,
-): Promise<unknown> {
+  work: () => Promise<T>,
+): Promise<T> {
+  // The answer is returned, not sent, so the route's documented response type checks it.
   const key = request.headers['idempotency-key']
-  if (key === undefined) return reply.code(status).send(await work())
+  if (key === undefined) {
+    const result = await work()
+    reply.code(status)
+    return result
+  }
   if (typeof key !== 'string' || key.length < 8 || key.length > 200) {
     throw new ValidationFailed([{ in: 'headers', field: 'Idempotency-Key', message: 'must be 8 to 200 characters' }])
   }
@@ -36,7 +41,8 @@ export async function idempotent(
         { in: 'headers', field: 'Idempotency-Key', message: 'was already used for a different request' },
       ])
     }
-    return reply.code(first.status).header('idempotent-replayed', 'true').send(first.body)
+    reply.code(first.status).header('idempotent-replayed', 'true')
+    return first.body as T
   }
   const result = await work()
   await app.db.execute(
@@ -44,5 +50,6 @@ export async function idempotent(
      ON CONFLICT (actor_id, key) DO NOTHING`,
     [actor.userId, key, hash, status, JSON.stringify(result)],
   )
-  return reply.code(status).send(result)
+  reply.code(status)
+  return result
 }

@@ -9,7 +9,8 @@ const escapeHtml = (text: string) =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
   )
 
-export function noticeHtml(notice: NoticeDocument): string {
+/** `nonce`: the response's CSP nonce, without which the browser would refuse the inline styles (ASVS 3.4.3). */
+export function noticeHtml(notice: NoticeDocument, nonce?: string): string {
   const rows = (cells: string[][]) =>
     cells.map((c) => `<tr>${c.map((x) => `<td>${escapeHtml(x)}</td>`).join('')}</tr>`).join('\n')
   const list = (items: string[]) => `<ul>${items.map((x) => `<li>${escapeHtml(x)}</li>`).join('')}</ul>`
@@ -19,7 +20,7 @@ export function noticeHtml(notice: NoticeDocument): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(notice.title)}: ${escapeHtml(notice.reference)}</title>
-<style>
+<style${nonce === undefined ? '' : ` nonce="${escapeHtml(nonce)}"`}>
 body { font-family: Arial, sans-serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; color: #0b0c0c; line-height: 1.5; }
 table { border-collapse: collapse; width: 100%; margin-bottom: 1.5rem; }
 th, td { border-bottom: 1px solid #b1b4b6; text-align: left; padding: .5rem .5rem .5rem 0; vertical-align: top; }

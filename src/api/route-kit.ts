@@ -47,7 +47,10 @@ declare module 'fastify' {
   }
 }
 
-export const callOf = (app: AppContext, request: FastifyRequest): Call => ({ app, actor: request.actor as Actor })
+export function callOf(app: AppContext, request: FastifyRequest): Call {
+  const justification = justificationOf(request)
+  return { app, actor: request.actor as Actor, ...(justification !== undefined ? { justification } : {}) }
+}
 
 export const etag = (version: number) => `"v${version}"`
 

@@ -6,12 +6,24 @@ import { can } from '../app/access.ts'
 import { type AppContext, audit } from '../app/context.ts'
 import { fallbackMessages } from '../contracts/explain-input.ts'
 import { schemaVersion } from '../store/migrate.ts'
-import { authenticate } from './authenticate.ts'
-import { problemFor, sendProblem } from './problem.ts'
+import { authenticate, csrfGuard } from './authenticate.ts'
+import {
+  clientErrorHandler,
+  errorHandler,
+  frameworkErrors,
+  type HardeningOptions,
+  registerHardening,
+} from './hardening.ts'
+import { sendProblem } from './problem.ts'
 import type { RouteAccess } from './route-kit.ts'
+import { auditRoutes } from './routes/audit.ts'
+import { authenticationRoutes } from './routes/authentication.ts'
 import { complianceRoutes } from './routes/compliance.ts'
 import { peopleRoutes } from './routes/people.ts'
 import { registrationRoutes } from './routes/registration.ts'
+import { retentionRoutes } from './routes/retention.ts'
+import { sharingRoutes } from './routes/sharing.ts'
+import { userRoutes } from './routes/users.ts'
 import { victimRoutes } from './routes/victims.ts'
 
 // The JSON API. Every route declares its access (src/api/route-kit.ts): a
@@ -26,6 +38,10 @@ export interface ServerOptions {
   logger?: boolean
   /** Largest request body in bytes (photographs arrive base64 in JSON). */
   bodyLimit?: number
+  /** Addresses of trusted reverse proxies (DASR_TRUST_PROXY, comma-separated). */
+  trustProxy?: string[]
+  /** Rate limits and the like (src/api/hardening.ts); the defaults suit production. */
+  hardening?: HardeningOptions
 }
 
 /** Zod validation with the contracts' messages, and one entry per unknown key. */
@@ -57,6 +73,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     bodyLimit: options.bodyLimit ?? 8 * 1024 * 1024,
     // Request ids in logs and problem documents, never from the client.
     genReqId: () => crypto.randomUUID(),
+    frameworkErrors,
+    clientErrorHandler,
+    // Behind a reverse proxy, its address (or addresses): then request.ip is the
+    // client's, for the audit trail and the per-address limits. Never "true",
+    // which would let any client name its own address (ASVS 4.1.3).
+    ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
   }).withTypeProvider<ZodTypeProvider>()
 
   server.setValidatorCompiler(validatorCompiler as never)
@@ -82,13 +104,23 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         description:
           'The register of domestic abuse and stalking perpetrators (England and Wales). Errors are RFC 9457 problem documents; writes honour If-Match and Idempotency-Key.',
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An API token for a system integration' },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: '__Host-dasr-session',
+            description: 'A signed-in session; state-changing requests also send X-CSRF-Token',
+          },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
   })
 
-  server.setErrorHandler((error, request, reply) => sendProblem(reply, problemFor(error, request)))
+  server.setErrorHandler(errorHandler)
   server.setNotFoundHandler((request, reply) =>
     sendProblem(reply, {
       type: 'https://dasr.example/problems/not-found',
@@ -98,11 +130,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     }),
   )
 
-  server.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('cache-control', 'no-store')
-    reply.header('x-content-type-options', 'nosniff')
-    reply.header('referrer-policy', 'no-referrer')
-    return payload
+  await registerHardening(server, {
+    ...options.hardening,
+    auditRefusal: (actor, detail) =>
+      app.db.transaction((tx) => audit(tx, actor, 'denied', { type: 'request' }, { reason: detail.rule, ...detail })),
   })
 
   // Deny by default: the route's declaration decides who may call it.
@@ -143,18 +174,20 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     }
   })
 
-  server.get('/health', { schema: { hide: true }, config: { access: { public: true } } }, async (_request, reply) => {
+  server.get('/health', { schema: { hide: true }, config: { access: { public: true } } }, async (request, reply) => {
     try {
       const started = performance.now()
+      // schemaVersion answers 0 when it cannot read, so a database that is down needs its own probe.
+      await app.db.query('SELECT 1')
       const version = await schemaVersion(app.db)
       return {
         status: 'ok',
         database: { kind: app.db.kind, schemaVersion: version, millis: Math.round(performance.now() - started) },
       }
     } catch (error) {
-      return reply
-        .code(503)
-        .send({ status: 'unavailable', database: { kind: app.db.kind, error: (error as Error).message } })
+      // The message stays in the log (it may name hosts or users); the caller gets a reference (ASVS 16.5.1).
+      request.log.error({ err: error }, 'health check failed')
+      return reply.code(503).send({ status: 'unavailable', database: { kind: app.db.kind }, correlationId: request.id })
     }
   })
   server.get('/api/openapi.json', { schema: { hide: true }, config: { access: { public: true } } }, async () =>
@@ -165,7 +198,20 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   victimRoutes(server, app)
   registrationRoutes(server, app)
   complianceRoutes(server, app)
+  sharingRoutes(server, app)
 
+  // Authentication (docs/authentication.md): signing in and out, and the
+  // administrators' user routes.
+  authenticationRoutes(server, app)
+  userRoutes(server, app)
+
+  // CSRF (ASVS 3.5.1): once the body is parsed, a state-changing request that
+  // the session cookie signed in must carry the session's CSRF token
+  // (X-CSRF-Token or a _csrf form field). Bearer tokens need none.
+  server.addHook('preValidation', async (request, reply) => csrfGuard(app, request, reply))
+
+  auditRoutes(server, app)
+  retentionRoutes(server, app)
   return server
 }
 

@@ -32,12 +32,23 @@ export type Action =
   | 'record:restrict'
   | 'record:erase'
   | 'subject-access:export'
+  | 'record:share'
+  | 'record:need-to-know'
+  | 'need-to-know:review'
 
 const allowed: Record<Action, readonly Role[]> = {
-  'person:read': ['registrar', 'offender-manager', 'mappa-coordinator'],
+  // Which sections each role sees is decided by src/domain/access/sections.ts.
+  'person:read': [
+    'registrar',
+    'offender-manager',
+    'mappa-coordinator',
+    'victim-liaison-officer',
+    'partner-practitioner',
+  ],
   'person:write': ['registrar', 'offender-manager'],
   'person:search': ['registrar', 'offender-manager', 'mappa-coordinator', 'victim-liaison-officer'],
-  'victim:read': ['victim-liaison-officer', 'registrar', 'offender-manager'],
+  // Contact details and addresses only to VLOs and the case's police managers (domain/access/sections.ts).
+  'victim:read': ['victim-liaison-officer', 'registrar', 'offender-manager', 'mappa-coordinator'],
   'victim:write': ['victim-liaison-officer', 'registrar', 'offender-manager'],
   'registration:refer': ['registrar', 'offender-manager', 'mappa-coordinator'],
   'registration:determine': ['registrar', 'offender-manager'],
@@ -63,7 +74,15 @@ const allowed: Record<Action, readonly Role[]> = {
   'record:restrict': ['registrar'],
   'record:erase': ['registrar'],
   'subject-access:export': ['registrar'],
+  // Sharing a case with another agency is for those who manage it; the service checks they do.
+  'record:share': ['registrar', 'offender-manager'],
+  // "Need to know": justified, time-limited, flagged to the managing organisation for review.
+  'record:need-to-know': ['registrar', 'offender-manager', 'mappa-coordinator'],
+  'need-to-know:review': ['registrar', 'offender-manager'],
 }
+
+/** Every action there is: API token scopes must name these (or "*"). */
+export const actions = Object.keys(allowed) as Action[]
 
 /** Actions only police may take, whatever the role says (registrars are police). */
 const policeOnly: ReadonlySet<Action> = new Set(['registration:decide', 'notification:record'])

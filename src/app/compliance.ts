@@ -8,6 +8,7 @@ import { actorIdFor, audit, authorised, type Call, recordStep, transact } from '
 import { Conflict, NotFound, problem, StaleWrite } from './errors.ts'
 import { bumpVersion, camelRow, isUuid, loadPerson } from './people.ts'
 import { receivedNotification, registrationState } from './registration.ts'
+import { raiseRetentionReviewTasks } from './retention.ts'
 import { failIf, parseOrThrow } from './validate.ts'
 
 // Compliance: the scan that turns missed obligations into suspected breaches
@@ -102,6 +103,8 @@ export async function scan(call: Call, body: unknown = {}): Promise<ScanResult> 
     after = (batch.rows.at(-1) as { id: string }).id
     if (batch.rows.length < batchSize) break
   }
+  // Retention reviews due (DPA 2018 s.39) become tasks in the same scan.
+  newTasks += await raiseRetentionReviewTasks(call, asOf)
   await transact(call, (tx) =>
     audit(
       tx,

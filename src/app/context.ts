@@ -1,6 +1,7 @@
 import type { Day } from '../domain/dates/day.ts'
 import type { RegisterSettings } from '../domain/register/settings.ts'
 import type { LegalSettings } from '../domain/settings/legal-settings.ts'
+import { type AuditOperation, appendAuditEntries } from '../store/audit-chain.ts'
 import type { Database, Queryable } from '../store/database.ts'
 import { type Action, authorise } from './access.ts'
 import type { Actor } from './actor.ts'
@@ -21,18 +22,29 @@ export interface AppContext {
 export interface Call {
   app: AppContext
   actor: Actor
+  /** Why the actor is consulting personal data (DPA 2018 s.62(3)(a)); given by the adapter. */
+  justification?: string
 }
 
-export type AuditOperation =
-  | 'collection'
-  | 'alteration'
-  | 'consultation'
-  | 'disclosure'
-  | 'combination'
-  | 'erasure'
-  | 'denied'
+export type { AuditOperation } from '../store/audit-chain.ts'
 
-/** DPA 2018 s.62: every processing of personal data is logged, in the same transaction as the processing. */
+/** One entry for the audit trail, as a service describes it. */
+export interface AuditRecord {
+  operation: AuditOperation
+  object: { type: string; id?: string | null; personId?: string | null }
+  /** Ids, counts and choices only: never the personal data itself (ASVS 16.2.5). */
+  detail?: Record<string, unknown>
+  justification?: string | undefined
+  /** Who received the data: required for a disclosure (DPA 2018 s.62(3)(b)), e.g. `disclosedTo(actor)`. */
+  recipients?: readonly string[] | undefined
+}
+
+/**
+ * DPA 2018 s.62: every processing of personal data is logged, in the same
+ * transaction as the processing, as the next entry of the hash chain
+ * (src/store/audit-chain.ts). Call it last in a transaction where you can:
+ * the chain's head stays locked until the transaction ends.
+ */
 export async function audit(
   tx: Queryable,
   actor: Actor,
@@ -40,22 +52,33 @@ export async function audit(
   object: { type: string; id?: string | null; personId?: string | null },
   detail: Record<string, unknown> = {},
   justification?: string,
+  recipients?: readonly string[],
 ): Promise<void> {
-  await tx.execute(
-    `INSERT INTO audit_event (actor_id, organisation_id, operation, object_type, object_id, person_id, justification, detail)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [
-      actor.userId,
-      actor.organisationId,
-      operation,
-      object.type,
-      object.id ?? null,
-      object.personId ?? null,
-      justification ?? null,
-      JSON.stringify(detail),
-    ],
+  await auditMany(tx, actor, [{ operation, object, detail, justification, recipients }])
+}
+
+/** Several entries by one actor, under one lock of the chain head and in one statement (imports, exports). */
+export async function auditMany(tx: Queryable, actor: Actor, records: readonly AuditRecord[]): Promise<void> {
+  if (records.length === 0) return
+  await appendAuditEntries(
+    tx,
+    records.map((record) => ({
+      actorId: actor.userId,
+      organisationId: actor.organisationId,
+      origin: actor.origin ?? null,
+      operation: record.operation,
+      objectType: record.object.type,
+      objectId: record.object.id ?? null,
+      personId: record.object.personId ?? null,
+      justification: record.justification ?? null,
+      recipients: record.recipients === undefined || record.recipients.length === 0 ? null : record.recipients,
+      detail: record.detail ?? {},
+    })),
   )
 }
+
+/** The recipient of a disclosure shown to the acting user (a possible duplicate, an export they hold). */
+export const disclosedTo = (actor: Actor): readonly string[] => [`user:${actor.userId}`]
 
 /** A step on the person's timeline: what, when, who. */
 export async function timeline(
@@ -82,6 +105,8 @@ export async function recordStep(
     operation: AuditOperation
     object: { type: string; id?: string | null; personId?: string | null }
     detail?: Record<string, unknown>
+    /** For a disclosure: who received the data (DPA 2018 s.62(3)(b)). */
+    recipients?: readonly string[]
     personId: string
     kind: string
     summary: string
@@ -89,8 +114,9 @@ export async function recordStep(
     data?: Record<string, unknown>
   },
 ): Promise<void> {
-  await audit(tx, actor, step.operation, step.object, step.detail ?? {})
+  // The timeline first: the audit entry takes the chain head's lock, held until commit.
   await timeline(tx, actor, step.personId, step.kind, step.summary, step.on, step.data ?? {})
+  await audit(tx, actor, step.operation, step.object, step.detail ?? {}, undefined, step.recipients)
 }
 
 /** The system actor has no user row; its actions are recorded without one. */
@@ -134,11 +160,17 @@ export async function transact<T>(call: Call, work: (tx: Queryable) => Promise<T
       )
     } else if (error instanceof Conflict && error.disclosedPersonIds.length > 0) {
       const disclosed = error.disclosedPersonIds
-      await call.app.db.transaction(async (tx) => {
-        for (const personId of disclosed) {
-          await audit(tx, call.actor, 'disclosure', { type: 'possible-duplicate', id: personId, personId })
-        }
-      })
+      await call.app.db.transaction((tx) =>
+        auditMany(
+          tx,
+          call.actor,
+          disclosed.map((personId) => ({
+            operation: 'disclosure' as const,
+            object: { type: 'possible-duplicate', id: personId, personId },
+            recipients: disclosedTo(call.actor),
+          })),
+        ),
+      )
     } else if (error instanceof Forbidden) {
       await call.app.db.transaction((tx) =>
         audit(tx, call.actor, 'denied', { type: error.action ?? 'action' }, { reason: error.message }),

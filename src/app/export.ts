@@ -1,12 +1,16 @@
 import type { Queryable } from '../store/database.ts'
-import { audit, authorised, type Call, transact } from './context.ts'
+import { type AuditRecord, auditMany, authorised, type Call, disclosedTo, transact } from './context.ts'
 
 // `dasr export`: the register's people with their current facts, as NDJSON
 // (one person per line, facts nested) or CSV (the person columns only). An
 // export is a disclosure (DPA 2018 s.62): each person exported is logged, and
-// the export as a whole, in the same transaction that reads them. The read is
-// one snapshot (repeatable read), a page of people at a time, so a register of
-// any size is exported in constant memory.
+// the export as a whole. The read is one snapshot (repeatable read), a page of
+// people at a time. The disclosures are appended to the audit chain in a second
+// transaction as soon as the read ends: a REPEATABLE READ transaction cannot
+// take the chain head once another has moved it (decision 0006), and holding
+// the head for the whole read would stop every other audited action meanwhile.
+// The output is complete before the disclosures are committed, as before, and
+// only the exported ids are kept in memory (about 50 bytes a person).
 
 export type ExportFormat = 'ndjson' | 'csv'
 export const exportFormats: readonly ExportFormat[] = ['ndjson', 'csv']
@@ -35,6 +39,8 @@ export interface ExportOptions {
   destination: string
   /** Why the data is disclosed, recorded with each disclosure. */
   justification?: string
+  /** Who receives the export (DPA 2018 s.62(3)(b)); by default the user who runs it, who holds the output. */
+  recipients?: readonly string[]
   pageSize?: number
 }
 
@@ -64,6 +70,7 @@ export async function exportPeople(call: Call, options: ExportOptions): Promise<
   const pageSize = options.pageSize ?? 5_000
   const all = call.actor.roles.includes('system')
   const summary: ExportSummary = { people: 0, facts: 0, millis: 0 }
+  const disclosed: string[] = []
   await transact(call, async (tx) => {
     await tx.execute('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ')
     let after = ''
@@ -93,29 +100,38 @@ export async function exportPeople(call: Call, options: ExportOptions): Promise<
         }
       })
       await options.writePage(page)
-      await tx.execute(
-        `INSERT INTO audit_event (actor_id, organisation_id, operation, object_type, object_id, person_id, justification, detail)
-         SELECT $2, $3, 'disclosure', 'person', id::text, id, $4, $5::jsonb FROM unnest($1::uuid[]) AS t(id)`,
-        [
-          ids,
-          call.actor.userId,
-          call.actor.organisationId,
-          options.justification ?? null,
-          JSON.stringify({ export: options.format, destination: options.destination }),
-        ],
-      )
+      for (const id of ids) disclosed.push(id)
       summary.people += people.length
       after = (people.at(-1) as PersonPage).reference
       if (people.length < pageSize) break
     }
-    await audit(
-      tx,
-      call.actor,
-      'disclosure',
-      { type: 'export', id: options.destination },
-      { format: options.format, people: summary.people, facts: summary.facts },
-      options.justification,
-    )
+  })
+  const recipients = options.recipients ?? disclosedTo(call.actor)
+  await transact(call, async (tx) => {
+    for (let from = 0; from < disclosed.length; from += pageSize) {
+      await auditMany(
+        tx,
+        call.actor,
+        disclosed.slice(from, from + pageSize).map(
+          (id): AuditRecord => ({
+            operation: 'disclosure',
+            object: { type: 'person', id, personId: id },
+            detail: { export: options.format, destination: options.destination },
+            justification: options.justification,
+            recipients,
+          }),
+        ),
+      )
+    }
+    await auditMany(tx, call.actor, [
+      {
+        operation: 'disclosure',
+        object: { type: 'export', id: options.destination },
+        detail: { format: options.format, people: summary.people, facts: summary.facts },
+        justification: options.justification,
+        recipients,
+      },
+    ])
   })
   summary.millis = Math.round(performance.now() - started)
   return summary

@@ -7,7 +7,7 @@ import { personCreate } from '../contracts/register/requests.ts'
 import { formatDay } from '../domain/dates/day.ts'
 import type { Queryable } from '../store/database.ts'
 import { canSeeRecord } from './access.ts'
-import { actorIdFor, audit, authorised, type Call, transact } from './context.ts'
+import { type AuditRecord, actorIdFor, auditMany, authorised, type Call, disclosedTo, transact } from './context.ts'
 import { ValidationFailed } from './errors.ts'
 import { checkFact, identityProblems } from './people.ts'
 
@@ -174,6 +174,9 @@ export async function importPeople(
   let organisationList: string | undefined
   /** Rows not imported as possible duplicates, by line. */
   const skipped = new Map<number, DuplicateOf[]>()
+  // Each batch's collection entry, appended to the audit chain with the summary at the end, so the
+  // chain head is locked only for the last moments of the import (docs/decisions/0006).
+  const batchAudits: AuditRecord[] = []
   // The line of each person this import wrote, by the number of their reference (references are
   // reserved in order while the lock is held), so a duplicate of an earlier row names its line.
   const importedLines: number[] = []
@@ -245,7 +248,12 @@ export async function importPeople(
       for (const org of unknown) knownOrgs.set(org, ids.has(org))
     }
     if (rows.some((row) => !knownOrgs.get(row.org)) && organisationList === undefined) {
-      const some = await tx.query<{ id: string }>('SELECT id FROM organisation ORDER BY id LIMIT 11')
+      // Suggest organisations of the same kind as the first unknown one ("police:…").
+      const kind = rows.find((row) => !knownOrgs.get(row.org))?.org.split(':')[0] ?? ''
+      const some = await tx.query<{ id: string }>(
+        `SELECT id FROM organisation ORDER BY (split_part(id, ':', 1) = $1) DESC, id LIMIT 11`,
+        [kind],
+      )
       organisationList =
         some.length === 0
           ? 'there are none yet'
@@ -306,9 +314,9 @@ export async function importPeople(
   /**
    * One statement per batch: the rows that may be someone on the register are
    * looked up (index lookups row by row), the others numbered, and people,
-   * name keys, timelines, facts, fact keys and the batch's audit record
-   * written. It returns the candidates found and the number before the first
-   * reference it gave.
+   * name keys, timelines, facts and fact keys written. It returns the
+   * candidates found, the number before the first reference it gave and the
+   * detail of the batch's audit entry.
    */
   async function write(tx: Queryable, batch: Batch): Promise<void> {
     const rows = batch.rows
@@ -371,6 +379,7 @@ export async function importPeople(
       date_of_birth: string | null
       ni_number: string | null
       base: number | null
+      audit: Record<string, unknown> | null
     }>(
       `WITH t AS MATERIALIZED (
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[], $7::text[],
@@ -443,18 +452,17 @@ export async function importPeople(
        -- DPA 2018 s.62: the collection is logged once per batch, naming the people by their references
        -- (each person's timeline also records who recorded them, and when).
        a AS (
-         INSERT INTO audit_event (actor_id, organisation_id, operation, object_type, object_id, detail)
-         SELECT $29::uuid, $30, 'collection', 'import', $17,
-                jsonb_build_object('lines', jsonb_build_array(min(line), max(line)),
+         SELECT jsonb_build_object('lines', jsonb_build_array(min(line), max(line)),
                                    'references', jsonb_build_array(min(reference) FILTER (WHERE k = 1),
                                                                    min(reference) FILTER (WHERE k = count)),
-                                   'people', count(*))
+                                   'people', count(*)) AS detail
            FROM r CROSS JOIN (SELECT count(*) AS count FROM ok) AS total HAVING count(*) > 0
        )
-       SELECT d.n, d.reference, d.family_name, d.given_names, d.date_of_birth, d.ni_number, NULL::bigint AS base
+       SELECT d.n, d.reference, d.family_name, d.given_names, d.date_of_birth, d.ni_number, NULL::bigint AS base,
+              NULL::jsonb AS audit
          FROM d
        UNION ALL
-       SELECT NULL, NULL, NULL, NULL, NULL, NULL, base FROM base`,
+       SELECT NULL, NULL, NULL, NULL, NULL, NULL, base, (SELECT detail FROM a) FROM base`,
       [
         ids,
         orgs,
@@ -484,8 +492,6 @@ export async function importPeople(
         key.fact,
         key.kind,
         key.value,
-        call.actor.userId,
-        call.actor.organisationId,
       ],
     )
     // Candidates on the register (or written by an earlier batch of this import: named by line).
@@ -495,6 +501,9 @@ export async function importPeople(
     for (const match of result) {
       if (match.n === null) {
         base = match.base
+        if (match.audit !== null) {
+          batchAudits.push({ operation: 'collection', object: { type: 'import', id: sourceName }, detail: match.audit })
+        }
         continue
       }
       const pair = `${match.n}|${match.reference}`
@@ -584,19 +593,20 @@ export async function importPeople(
       if (failure !== undefined) throw failure.error
       for (const [line, candidates] of skipped) report.duplicates.push({ line, candidates })
       if (report.rejected.length > 0 && options.skipBadRows !== true) throw new RolledBack()
-      await audit(
-        tx,
-        call.actor,
-        'collection',
-        { type: 'import', id: sourceName },
+      await auditMany(tx, call.actor, [
+        ...batchAudits,
         {
-          rows: report.rows,
-          imported: report.imported,
-          facts: report.facts,
-          rejected: report.rejected.length,
-          duplicatesSkipped: report.duplicates.length,
+          operation: 'collection',
+          object: { type: 'import', id: sourceName },
+          detail: {
+            rows: report.rows,
+            imported: report.imported,
+            facts: report.facts,
+            rejected: report.rejected.length,
+            duplicatesSkipped: report.duplicates.length,
+          },
         },
-      )
+      ])
     })
     report.committed = true
   } catch (error) {
@@ -613,7 +623,14 @@ export async function importPeople(
   ]
   if (disclosed.length > 0) {
     await transact(call, (tx) =>
-      audit(tx, call.actor, 'disclosure', { type: 'possible-duplicate', id: sourceName }, { references: disclosed }),
+      auditMany(tx, call.actor, [
+        {
+          operation: 'disclosure',
+          object: { type: 'possible-duplicate', id: sourceName },
+          detail: { references: disclosed },
+          recipients: disclosedTo(call.actor),
+        },
+      ]),
     )
   }
   report.rejected.sort((a, b) => a.line - b.line)

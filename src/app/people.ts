@@ -1,12 +1,21 @@
 import { randomUUID } from 'node:crypto'
 import { coreKinds, type FactKind, factKinds, normaliseName, searchKeysOf } from '../contracts/register/facts.ts'
 import { factSupersede, type PersonCreate, personCreate, personUpdate } from '../contracts/register/requests.ts'
+import {
+  sections as allSections,
+  canWrite,
+  factSection,
+  type Section,
+  visibleSections,
+} from '../domain/access/sections.ts'
 import { type Day, formatDay, parseDay } from '../domain/dates/day.ts'
 import { minimumAge, oldEnoughForRegister } from '../domain/register/lifecycle.ts'
 import type { Queryable } from '../store/database.ts'
 import { canSeeRecord } from './access.ts'
 import { actorIdFor, audit, authorised, type Call, recordStep, timeline, transact } from './context.ts'
 import { Conflict, Forbidden, NotFound, problem, StaleWrite } from './errors.ts'
+import { consult, type ReachRow, reachOf } from './record-access.ts'
+import { inNormalUse, refuseIfOutOfUse } from './restricted.ts'
 import { failIf, parseOrThrow } from './validate.ts'
 
 // A person's record: identity, the facts recorded about them (kept with their
@@ -38,10 +47,35 @@ export interface DuplicateCandidate {
   dateOfBirth?: string
   managingOrganisationId: string
   matchedOn: string[]
+  /** Restricted or erased (DPA 2018 ss.46-47): named by reference only, to anyone. */
+  outOfUse?: boolean
 }
 
-/** Loads a person the actor may see, or NotFound (the same answer for "not yours"). */
+/**
+ * Loads a person whose record the actor's organisation manages or co-manages
+ * (the reach needed to work on a case), or NotFound: the same answer for
+ * "not there" and "not yours", so existence does not leak (ASVS 8.2.2).
+ */
 export async function loadPerson(tx: Queryable, call: Call, personId: string, lock = false): Promise<PersonRow> {
+  const { person, reach } = await loadPersonToRead(tx, call, personId, lock)
+  if (!canWrite(reach.reach)) {
+    throw new NotFound('person', {
+      type: 'person',
+      id: personId,
+      personId,
+      reason: `reach ${reach.reach} is read-only`,
+    })
+  }
+  return person
+}
+
+/** Loads a person the actor reaches in any way (including a plan share or need to know), with how. */
+export async function loadPersonToRead(
+  tx: Queryable,
+  call: Call,
+  personId: string,
+  lock = false,
+): Promise<{ person: PersonRow; reach: ReachRow }> {
   if (!isUuid(personId)) throw new NotFound('person')
   const rows = await tx.query<PersonRow & Record<string, unknown>>(
     `SELECT * FROM person WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
@@ -49,10 +83,12 @@ export async function loadPerson(tx: Queryable, call: Call, personId: string, lo
   )
   const person = rows[0]
   if (person === undefined) throw new NotFound('person')
-  if (!canSeeRecord(call.actor, person.managing_org_id)) {
+  const reach = await reachOf(tx, call, person)
+  if (reach === undefined) {
     throw new NotFound('person', { type: 'person', id: personId, personId, reason: 'outside organisation' })
   }
-  return person
+  refuseIfOutOfUse(person, 'person', personId)
+  return { person, reach }
 }
 
 export const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)
@@ -91,8 +127,10 @@ export async function possibleDuplicates(
     date_of_birth: string
     ni_number: string | null
     managing_org_id: string
+    out_of_use: boolean
   }>(
-    `SELECT p.id, p.reference, p.family_name, p.given_names, p.date_of_birth, p.ni_number, p.managing_org_id
+    `SELECT p.id, p.reference, p.family_name, p.given_names, p.date_of_birth, p.ni_number, p.managing_org_id,
+            NOT ${inNormalUse('p')} AS out_of_use
        FROM person p
       WHERE (p.date_of_birth = $1 AND (lower(p.family_name) = lower($2)
              OR EXISTS (SELECT 1 FROM search_key k WHERE k.person_id = p.id AND k.kind = 'name' AND k.value = $3)))
@@ -111,6 +149,7 @@ export async function possibleDuplicates(
       dateOfBirth: row.date_of_birth,
       managingOrganisationId: row.managing_org_id,
       matchedOn,
+      ...(row.out_of_use ? { outOfUse: true } : {}),
     }
   })
 }
@@ -142,7 +181,7 @@ export async function createPerson(call: Call, body: unknown) {
     if (duplicates.length > 0 && input.confirmedNotDuplicate !== true) {
       // Another organisation's record is named by its reference only; every candidate shown is a disclosure.
       const candidates = duplicates.map((d) =>
-        canSeeRecord(call.actor, d.managingOrganisationId)
+        canSeeRecord(call.actor, d.managingOrganisationId) && d.outOfUse !== true
           ? d
           : {
               id: d.id,
@@ -434,59 +473,87 @@ export const factJson = (fact: FactRow) => ({
   supersededBy: fact.superseded_by,
 })
 
-/** The whole record in one read: identity, current facts, registration, compliance, victims (ids only). */
-export async function readPerson(
-  call: Call,
-  personId: string,
-  options: { history?: boolean; justification?: string } = {},
-) {
+/**
+ * The whole record in one read: identity, current facts, registration,
+ * compliance, victims (links only), as far as the reader's role and reach
+ * allow (ASVS 8.2.3). Sections not shown are named, so a page can say so.
+ */
+export async function readPerson(call: Call, personId: string, options: { history?: boolean } = {}) {
   await authorised(call, 'person:read')
   return transact(call, async (tx) => {
-    const person = await loadPerson(tx, call, personId)
+    const { person, reach } = await loadPersonToRead(tx, call, personId)
+    const shown = visibleSections(call.actor, reach.reach, reach.planShared as Section[])
+    const show = (section: Section) => shown.has(section)
     // One after another: a transaction is one connection, which runs one query at a time.
     const facts = await tx.query<FactRow & Record<string, unknown>>(
       `SELECT * FROM person_fact WHERE person_id = $1 ${options.history ? '' : 'AND superseded_by IS NULL'}
           ORDER BY kind, valid_from NULLS FIRST, recorded_at`,
       [personId],
     )
-    const registrations = await tx.query(
-      `SELECT id, policy_id, policy_version, status, abuse_type, mappa_category, period, relevant_date, last_day,
+    const registrations = show('registration')
+      ? await tx.query(
+          `SELECT id, policy_id, policy_version, status, abuse_type, mappa_category, period, relevant_date, last_day,
                 review_date, initial_due, no_fixed_abode, in_custody, registered_on, notice_served_on, ended_on,
                 end_reason, archived_on, version, determination_id
            FROM registration WHERE person_id = $1 ORDER BY registered_on DESC`,
-      [personId],
-    )
-    const victims = await tx.query(
-      'SELECT victim_id, relationship FROM victim_link WHERE person_id = $1 ORDER BY created_at',
-      [personId],
-    )
-    const photographs = await tx.query(
-      `SELECT id, content_type, byte_size, width, height, taken_on, caption FROM photograph WHERE person_id = $1 ORDER BY recorded_at`,
-      [personId],
-    )
-    const breaches = await tx.query(
-      `SELECT id, obligation_key, obligation_kind, provision, due_on, detected_on, status, outcome, outcome_on, version
+          [personId],
+        )
+      : []
+    const victims = show('victims')
+      ? await tx.query('SELECT victim_id, relationship FROM victim_link WHERE person_id = $1 ORDER BY created_at', [
+          personId,
+        ])
+      : []
+    const photographs = show('description')
+      ? await tx.query(
+          `SELECT id, content_type, byte_size, width, height, taken_on, caption FROM photograph WHERE person_id = $1 ORDER BY recorded_at`,
+          [personId],
+        )
+      : []
+    const compliance = show('compliance')
+    const breaches = compliance
+      ? await tx.query(
+          `SELECT id, obligation_key, obligation_kind, provision, due_on, detected_on, status, outcome, outcome_on, version
            FROM breach WHERE person_id = $1 ORDER BY due_on DESC`,
-      [personId],
-    )
-    const visits = await tx.query(
-      'SELECT id, visited_on, outcome, notes FROM home_visit WHERE person_id = $1 ORDER BY visited_on DESC',
-      [personId],
-    )
-    const notifications = await tx.query(
-      `SELECT id, registration_id, kind, received_on, event_date, departure_date, items, station
+          [personId],
+        )
+      : []
+    const visits = compliance
+      ? await tx.query(
+          'SELECT id, visited_on, outcome, notes FROM home_visit WHERE person_id = $1 ORDER BY visited_on DESC',
+          [personId],
+        )
+      : []
+    const notifications = compliance
+      ? await tx.query(
+          `SELECT id, registration_id, kind, received_on, event_date, departure_date, items, station
            FROM notification WHERE person_id = $1 ORDER BY received_on DESC, received_at DESC`,
-      [personId],
+          [personId],
+        )
+      : []
+    const hidden = sectionsHidden(shown)
+    // Reads under "need to know" are flagged, so the managing organisation's review can find them.
+    await consult(
+      tx,
+      call,
+      { type: 'person', id: personId, personId },
+      {
+        reach: reach.reach,
+        ...(hidden.length > 0 ? { sectionsHidden: hidden } : {}),
+        ...(reach.needToKnowId !== undefined ? { needToKnow: reach.needToKnowId, flagged: true } : {}),
+      },
     )
-    await audit(tx, call.actor, 'consultation', { type: 'person', id: personId, personId }, {}, options.justification)
     const byKind: Record<string, ReturnType<typeof factJson>[]> = {}
     for (const fact of facts) {
+      const section = factSection[fact.kind]
+      if (section === undefined || !show(section)) continue
       const list = byKind[fact.kind] ?? []
       list.push(factJson(fact))
       byKind[fact.kind] = list
     }
     return {
       person: personSummary(person),
+      access: { reach: reach.reach, sectionsHidden: hidden },
       facts: byKind,
       registrations: registrations.map(camelRow),
       victims: victims.map(camelRow),
@@ -497,6 +564,8 @@ export async function readPerson(
     }
   })
 }
+
+const sectionsHidden = (shown: ReadonlySet<Section>) => allSections.filter((section) => !shown.has(section))
 
 /** snake_case columns to the API's camelCase, instants as ISO text. */
 export function camelRow(row: Record<string, unknown>): Record<string, unknown> {
@@ -522,7 +591,7 @@ export async function personTimeline(
         WHERE person_id = $1 AND ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT $3`,
       [personId, before, page.limit + 1],
     )
-    await audit(tx, call.actor, 'consultation', { type: 'timeline', id: personId, personId })
+    await consult(tx, call, { type: 'timeline', id: personId, personId })
     const items = rows.slice(0, page.limit)
     const last = items.at(-1)
     return {
@@ -532,18 +601,23 @@ export async function personTimeline(
   })
 }
 
-/** The actor's organisation's people, in reference order, a page at a time. */
+/** The people the actor's organisation manages or has been shared, in reference order, a page at a time. */
 export async function listPeople(call: Call, page: { cursor?: string | undefined; limit: number }) {
   await authorised(call, 'person:read')
   const after = page.cursor === undefined ? '' : decodeCursor(page.cursor)
   return transact(call, async (tx) => {
     const all = call.actor.roles.includes('system')
     const rows = await tx.query<PersonRow & Record<string, unknown>>(
-      `SELECT * FROM person WHERE reference > $1 AND ($2 OR managing_org_id = $3) ORDER BY reference LIMIT $4`,
-      [after, all, call.actor.organisationId, page.limit + 1],
+      `SELECT * FROM person p
+        WHERE reference > $1 AND ${inNormalUse('p')}
+          AND ($2 OR managing_org_id = $3 OR EXISTS (
+                SELECT 1 FROM record_share s WHERE s.person_id = p.id AND s.organisation_id = $3
+                   AND s.revoked_on IS NULL AND (s.expires_on IS NULL OR s.expires_on >= $5::date)))
+        ORDER BY reference LIMIT $4`,
+      [after, all, call.actor.organisationId, page.limit + 1, formatDay(call.app.today())],
     )
     const items = rows.slice(0, page.limit)
-    await audit(tx, call.actor, 'consultation', { type: 'person-list' }, { count: items.length })
+    await consult(tx, call, { type: 'person-list' }, { count: items.length, people: items.map((p) => p.id) })
     const last = items.at(-1)
     return {
       items: items.map(personSummary),

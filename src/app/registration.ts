@@ -35,7 +35,7 @@ import {
 } from '../domain/register/profiles.ts'
 import type { RiskLevel } from '../domain/register/settings.ts'
 import type { Queryable } from '../store/database.ts'
-import { actorIdFor, audit, authorised, type Call, recordStep, transact } from './context.ts'
+import { actorIdFor, authorised, type Call, recordStep, transact } from './context.ts'
 import { Conflict, NotFound, problem, StaleWrite } from './errors.ts'
 import {
   bumpVersion,
@@ -47,6 +47,7 @@ import {
   loadPerson,
   type PersonRow,
 } from './people.ts'
+import { consult } from './record-access.ts'
 import { failIf, parseOrThrow } from './validate.ts'
 
 // The registration lifecycle: referral → determination (the legal core's
@@ -171,7 +172,7 @@ export async function readDetermination(call: Call, determinationId: string) {
     const row = rows[0]
     if (row === undefined) throw new NotFound('determination')
     await loadPerson(tx, call, row.person_id)
-    await audit(tx, call.actor, 'consultation', { type: 'determination', id: determinationId, personId: row.person_id })
+    await consult(tx, call, { type: 'determination', id: determinationId, personId: row.person_id })
     return camelRow(row)
   })
 }
@@ -337,7 +338,7 @@ export async function readRegistration(call: Call, registrationId: string, asOfT
     const { registration, person } = await loadRegistration(tx, call, registrationId)
     const profile = notificationProfile(registration.abuse_type, await adjustments(tx, registrationId))
     const obligations = await obligationsFor(tx, call, registration, person, asOfText)
-    await audit(tx, call.actor, 'consultation', { type: 'registration', id: registrationId, personId: person.id })
+    await consult(tx, call, { type: 'registration', id: registrationId, personId: person.id })
     return { registration: registrationJson(registration), profile, obligations }
   })
 }
@@ -371,7 +372,7 @@ async function obligationsFor(
     asOf,
     settings: call.app.settings,
     legal: call.app.legal,
-  }).map((o) => ({ ...o, dueOn: iso(o.dueOn), ...(o.metOn === undefined ? {} : { metOn: iso(o.metOn) }) }))
+  }).map(({ metOn, ...o }) => ({ ...o, dueOn: iso(o.dueOn), ...(metOn === undefined ? {} : { metOn: iso(metOn) }) }))
 }
 
 export function registrationState(
@@ -439,7 +440,7 @@ export async function notice(call: Call, registrationId: string) {
       issuedOn: day(registration.notice_served_on ?? registration.registered_on),
       settings: call.app.settings,
     })
-    await audit(tx, call.actor, 'consultation', { type: 'notice', id: registrationId, personId: person.id })
+    await consult(tx, call, { type: 'notice', id: registrationId, personId: person.id })
     return document
   })
 }
@@ -485,6 +486,8 @@ export function recordNoticeServed(call: Call, registrationId: string, expected:
         operation: 'disclosure',
         object: { type: 'notice', id: registrationId, personId: person.id },
         detail: { method: input.method },
+        // The notice is served on the registered person themself (s.62(3)(b): who received it).
+        recipients: [`person:${person.id}`],
         personId: person.id,
         kind: 'notice-served',
         summary: `Notice served (${input.method})`,

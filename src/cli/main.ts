@@ -39,9 +39,13 @@ Usage:
   dasr serve [--port N] [--host ADDRESS]
   dasr migrate
   dasr scan [--as-of YYYY-MM-DD] [--json]
+  dasr retention due|scan [--as-of YYYY-MM-DD] [--json]
   dasr demo-data --people N [--seed S] [--as-of YYYY-MM-DD]
   dasr import FILE [--format csv|ndjson] [--skip-bad-rows] [--organisation ID] [--json]
   dasr export [--format ndjson|csv] [--out FILE] [--reason TEXT]
+  dasr audit verify [--checkpoints DIR] [--json]
+  dasr audit checkpoint --to DIR
+  dasr totp --secret BASE32
   dasr help | --help
   dasr --version
 
@@ -60,6 +64,8 @@ Commands:
   migrate    Apply the database migrations not yet applied (serve does this on start).
   scan       Compute every registrant's due and overdue obligations; record suspected
              breaches with a task for the responsible officer. Safe to run at any time.
+  retention  Retention reviews due (DPA 2018 s.39) and the scan that raises them as tasks
+             ("dasr retention --help").
   demo-data  Fill the register with N synthetic persons shaped by the report's figures
              (same seed, same population; "dasr demo-data --help").
   import     Import people (and facts) from CSV or NDJSON (docs/import-export.md): every
@@ -67,6 +73,13 @@ Commands:
              bad, unless --skip-bad-rows; possible duplicates are reported, not imported.
   export     Write the register's people as NDJSON (with current facts) or CSV, to stdout or
              --out FILE; recorded in the audit trail as a disclosure.
+  audit      verify: recompute the audit trail's hash chain; print "N entries, chain valid,
+             head = HASH" (exit 0) or name the first entry edited, deleted, inserted or moved
+             (exit 1); --checkpoints DIR also checks it against exported checkpoints.
+             checkpoint: append the chain's head to DIR/audit-checkpoints.jsonl, a store
+             outside the database ("dasr audit --help").
+  totp       The current 6-digit code for a TOTP secret (as "dasr serve" prints for its demo
+             account), for signing in without an authenticator app.
 
 Exit codes: 0 success; 2 bad input or usage (one line per problem on stderr);
 1 internal error (set DASR_DEBUG=1 for the stack trace).
@@ -172,12 +185,18 @@ async function dispatch(argv: string[]): Promise<CliResult> {
       return (await import('./register-commands.ts')).migrateCommand(rest)
     case 'scan':
       return (await import('./register-commands.ts')).scanCommand(rest)
+    case 'retention':
+      return (await import('./retention-commands.ts')).retentionCommand(rest)
     case 'demo-data':
       return (await import('./demo-data.ts')).demoDataCommand(rest)
     case 'import':
       return (await import('./import-export.ts')).importCommand(rest)
     case 'export':
       return (await import('./import-export.ts')).exportCommand(rest)
+    case 'audit':
+      return (await import('./audit-commands.ts')).auditCommand(rest)
+    case 'totp':
+      return (await import('./totp.ts')).totpCommand(rest)
     case 'help':
       return ok(helpText)
     default: {

@@ -1,9 +1,11 @@
 import type { Actor } from '../app/actor.ts'
 import { systemActor } from '../app/actor.ts'
+import { configureAuthentication } from '../app/authentication-runtime.ts'
 import { createUser, ensureOrganisation, issueToken } from '../app/directory.ts'
 import { openDatabase } from '../store/database.ts'
 import { migrate } from '../store/migrate.ts'
 import { help, parse, UsageError } from './common.ts'
+import { ensureDemoSignIn } from './demo-sign-in.ts'
 import { appContext } from './register-commands.ts'
 
 // `dasr serve`: migrate, start the HTTP server, print its address, and run
@@ -28,11 +30,22 @@ export async function serve(args: string[]): Promise<void> {
   const db = await openDatabase()
   const applied = await migrate(db)
   const app = await appContext(db)
+  // Sign-in settings and the identity provider come from the environment: a mistake stops the start.
+  configureAuthentication(app)
   const loaded = db.kind === 'pglite' ? await populateIfEmpty(app) : undefined
   const demo = db.kind === 'pglite' ? await ensureDemoUsers(db) : undefined
+  const demoSignIn =
+    demo === undefined ? undefined : await ensureDemoSignIn(app, demo.actor, 'registrar@demo-shire.example.test')
 
   const { buildServer } = await import('../api/server.ts')
-  const server = await buildServer({ app, logger: process.env.DASR_LOG === '1' })
+  const trustProxy = process.env.DASR_TRUST_PROXY?.split(',')
+    .map((address) => address.trim())
+    .filter(Boolean)
+  const server = await buildServer({
+    app,
+    logger: process.env.DASR_LOG === '1',
+    ...(trustProxy !== undefined && trustProxy.length > 0 ? { trustProxy } : {}),
+  })
   const address = await server.listen({ port, host })
 
   const { scan } = await import('../app/compliance.ts')
@@ -51,9 +64,18 @@ export async function serve(args: string[]): Promise<void> {
   ]
   if (loaded !== undefined) lines.push(`  data:     ${loaded}`)
   if (demo !== undefined) {
-    lines.push(`  try it:   curl -H "Authorization: Bearer ${demo.token}" ${address}/api/v1/people`)
+    lines.push(
+      `  try it:   curl -H "Authorization: Bearer ${demo.token}" -H "X-Justification: trying the demo" ${address}/api/v1/people`,
+    )
     lines.push(
       `            (a token for ${demo.actor.displayName}, registrar of ${demo.actor.organisationId}; valid 1 day)`,
+    )
+  }
+  if (demoSignIn !== undefined) {
+    lines.push(
+      `  sign in:  ${demoSignIn.email}, password ${demoSignIn.password} (new at every start)`,
+      `            TOTP secret ${demoSignIn.secret} (add it to an authenticator app, or get the current code`,
+      `            with: npx dasr totp --secret ${demoSignIn.secret}); POST /auth/login, then POST /auth/totp`,
     )
   }
   lines.push('  stop:     Ctrl+C')

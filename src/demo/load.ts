@@ -8,6 +8,7 @@ import { policies, policyById } from '../domain/policies/registry.ts'
 import { initialDueOnRegistration } from '../domain/register/lifecycle.ts'
 import { defaultRegisterSettings, type RegisterSettings } from '../domain/register/settings.ts'
 import { defaultLegalSettings, type LegalSettings } from '../domain/settings/legal-settings.ts'
+import { appendAuditEntries } from '../store/audit-chain.ts'
 import type { Database, Queryable } from '../store/database.ts'
 import {
   coreInputOf,
@@ -16,6 +17,7 @@ import {
   demoDirectory,
   demoId,
   demoPerson,
+  demoProbationIds,
   type PopulationOptions,
   registrationHistory,
   yearOf,
@@ -543,15 +545,42 @@ async function writeBatch(db: Database, batch: Batch, options: LoadOptions): Pro
     await insertColumns(tx, 'registration', registrationColumns, batch.registrations)
     await insertColumns(tx, 'notification', notificationColumns, batch.notifications)
     await insertColumns(tx, 'home_visit', visitColumns, batch.visits)
+    // Every third registrant is co-managed with a probation region, so the demo's
+    // probation officers have cases (decision 0008: a share is how they reach them).
+    const shares = new Columns(7)
+    for (const [i, p] of batch.people.entries()) {
+      if (batch.status[i] !== 'registered' || p.index % 3 !== 0) continue
+      const region = demoProbationIds[p.index % demoProbationIds.length] as string
+      shares.push(
+        demoShareId(p.id),
+        p.id,
+        region,
+        'full',
+        'Co-managed on licence with probation (synthetic)',
+        p.registrarId,
+        p.recordedOn,
+      )
+    }
+    await insertColumns(tx, 'record_share', shareColumns, shares)
     // The timeline: each person's recording first, then the later steps in date order.
     await insertColumns(tx, 'timeline_event', eventColumns, recorded, 'occurred_on')
     await insertColumns(tx, 'timeline_event', eventColumns, batch.events, 'occurred_on')
-    // DPA 2018 s.62: the collection is logged, once per batch rather than once per row.
-    await tx.execute(
-      `INSERT INTO audit_event (actor_id, organisation_id, operation, object_type, detail)
-       VALUES (NULL, 'national:register', 'collection', 'demo-data', $1)`,
-      [JSON.stringify({ seed: options.seed, asOf: options.asOf, from: batch.from, to: batch.to })],
-    )
+    // DPA 2018 s.62: the collection is logged, once per batch rather than once per row, last in the
+    // transaction, so the audit chain's head is held only while the batch commits.
+    await appendAuditEntries(tx, [
+      {
+        actorId: null,
+        organisationId: 'national:register',
+        origin: null,
+        operation: 'collection',
+        objectType: 'demo-data',
+        objectId: null,
+        personId: null,
+        justification: null,
+        recipients: null,
+        detail: { seed: options.seed, asOf: options.asOf, from: batch.from, to: batch.to },
+      },
+    ])
   })
 }
 
@@ -574,6 +603,17 @@ const personColumns: ColumnSpec[] = [
   ['created_by', 'uuid'],
   ['updated_at', 'timestamptz'],
 ]
+const shareColumns: ColumnSpec[] = [
+  ['id', 'uuid'],
+  ['person_id', 'uuid'],
+  ['organisation_id', 'text'],
+  ['scope', 'text'],
+  ['reason', 'text'],
+  ['granted_by', 'uuid'],
+  ['granted_on', 'date'],
+]
+/** A share's id follows from its person's, so loading the same seed twice gives the same rows. */
+const demoShareId = (personId: string) => `${personId.slice(0, 14)}a${personId.slice(15)}`
 const factColumns: ColumnSpec[] = [
   ['id', 'uuid'],
   ['person_id', 'uuid'],

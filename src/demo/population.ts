@@ -220,6 +220,9 @@ const probationList = [
   ['wales', 'Probation Service Wales'],
 ] as const
 
+/** Probation regions that co-manage a share of the demo's registrants (record_share, scope "full"). */
+export const demoProbationIds: readonly string[] = probationList.map(([slug]) => `probation:${slug}`)
+
 /** Staff names are made up to be obviously fictional. */
 const staffGiven = ['Alex', 'Sam', 'Jo', 'Chris', 'Pat', 'Robin', 'Charlie', 'Frankie', 'Jamie', 'Morgan', 'Taylor']
 const staffFamily = ['Testwell', 'Sampleton', 'Examply', 'Demoford', 'Placeman', 'Mockridge', 'Fictor', 'Synthe']

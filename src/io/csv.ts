@@ -181,10 +181,29 @@ export async function* csvRecords(source: AsyncIterable<string>): AsyncGenerator
   if (out.length > 0) yield out
 }
 
-/** One field as RFC 4180 writes it: quoted when it holds a comma, a quote, a line break or edge spaces. */
+// CSV injection (ASVS 1.2.10, OWASP "CSV Injection"): a spreadsheet opening
+// an export runs a cell that starts with =, +, -, @, a tab or a CR as a
+// formula. Such a text cell is written with a leading apostrophe, which
+// spreadsheets show as text and do not evaluate. A cell that already starts
+// with apostrophes before one of those characters gets one more, so reading
+// back (`restoreCsvText`) is exact: the import takes an export unchanged.
+const formulaStart = /^'*[=+\-@\t\r]/
+const neutralised = /^'+[=+\-@\t\r]/
+
+/** The text as a CSV cell may safely hold it. */
+export const neutraliseCsvText = (text: string) => (formulaStart.test(text) ? `'${text}` : text)
+
+/** The text a cell held before `neutraliseCsvText`. */
+export const restoreCsvText = (text: string) => (neutralised.test(text) ? text.slice(1) : text)
+
+/**
+ * One field as RFC 4180 writes it: quoted when it holds a comma, a quote, a
+ * line break or edge spaces; text that a spreadsheet would run as a formula is
+ * neutralised (numbers and booleans cannot be formulas, and are written as they are).
+ */
 export function csvField(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return ''
-  const text = String(value)
+  const text = typeof value === 'string' ? neutraliseCsvText(value) : String(value)
   if (/[",\r\n]|^\s|\s$/.test(text)) return `"${text.replaceAll('"', '""')}"`
   return text
 }

@@ -1,6 +1,6 @@
 import type { ExportedPerson, ExportFormat } from '../app/export.ts'
 import type { ImportRow } from '../app/import.ts'
-import { type CsvRecord, csvLine } from './csv.ts'
+import { type CsvRecord, csvLine, restoreCsvText } from './csv.ts'
 import type { NdjsonLine } from './ndjson.ts'
 
 // The file formats of `dasr import` and `dasr export` (docs/import-export.md):
@@ -119,7 +119,8 @@ export function csvRow(layout: CsvLayout, record: CsvRecord): ImportRow {
   }
   const cells: Record<string, string> = {}
   for (let i = 0; i < record.fields.length; i++) {
-    const value = record.fields[i] as string
+    // What the export neutralised against CSV injection reads back as it was.
+    const value = restoreCsvText(record.fields[i] as string)
     if (value.trim() !== '') cells[layout.columns[i] as string] = value
   }
   const out: Record<string, unknown> = {}

@@ -54,7 +54,10 @@ for (const backend of backends) {
       server.inject({
         method,
         url,
-        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}`, 'x-justification': 'Managing this case (test)' } : {}),
+          ...headers,
+        },
         ...(payload === undefined ? {} : { payload: payload as object }),
       })
 

@@ -27,7 +27,7 @@ describe('dasr migrate, scan and serve', () => {
   test('migrate applies the migrations once, then reports up to date', () => {
     const first = dasr(['migrate'])
     assert.equal(first.code, 0, first.stderr)
-    assert.match(first.stdout, /applied 1 migration: 0001_register/)
+    assert.match(first.stdout, /applied \d+ migrations?: 0001_register/)
     const second = dasr(['migrate'])
     assert.match(second.stdout, /up to date/)
   })
@@ -61,7 +61,9 @@ describe('dasr migrate, scan and serve', () => {
     const health = await fetch(`${address}/health`)
     assert.equal(((await health.json()) as { status: string }).status, 'ok')
     assert.equal((await fetch(`${address}/api/v1/people`)).status, 401)
-    const people = await fetch(`${address}/api/v1/people`, { headers: { authorization: `Bearer ${token}` } })
+    const people = await fetch(`${address}/api/v1/people`, {
+      headers: { authorization: `Bearer ${token}`, 'x-justification': 'Trying the demonstration' },
+    })
     assert.equal(people.status, 200)
   })
 })

@@ -20,7 +20,11 @@ for (const backend of backends) {
     let store: TestDatabase
     let summary: LoadSummary
     const clock = new TestClock(asOf)
-    const as = (actor: Call['actor']): Call => ({ app: testApp(store.db, clock), actor })
+    const as = (actor: Call['actor']): Call => ({
+      app: testApp(store.db, clock),
+      actor,
+      justification: 'Managing this case (test)',
+    })
     const count = async (sql: string, params: unknown[] = []) =>
       Number((await store.db.query<{ n: number }>(sql, params))[0]?.n)
 

@@ -49,7 +49,11 @@ for (const backend of backends) {
     let store: TestDatabase
     let people: People
     const clock = new TestClock('2026-01-05')
-    const as = (actor: People[keyof People]): Call => ({ app: testApp(store.db, clock), actor })
+    const as = (actor: People[keyof People]): Call => ({
+      app: testApp(store.db, clock),
+      actor,
+      justification: 'Managing this case (test)',
+    })
 
     before(async () => {
       store = await freshDatabase(backend)
@@ -255,7 +259,7 @@ for (const backend of backends) {
         givenNames: 'Vic',
         phone: '07700900456',
       })
-      const seen = await readVictim(as(people.vlo), victim.id, 'Contact about licence conditions')
+      const seen = await readVictim(as(people.vlo), victim.id)
       assert.equal((seen.data as { phone: string }).phone, '07700900456')
       await assert.rejects(readVictim(as(people.analyst), victim.id), Forbidden)
       await assert.rejects(readVictim(as(people.otherForce), victim.id), NotFound)

@@ -72,6 +72,11 @@ export interface People {
   probation: Actor
   otherForce: Actor
   analyst: Actor
+  mappa: Actor
+  partner: Actor
+  auditor: Actor
+  administrator: Actor
+  otherOfficer: Actor
 }
 
 let counter = 0
@@ -81,6 +86,8 @@ export async function seedPeople(db: Database): Promise<People> {
   await ensureOrganisation(db, { id: 'police:test-shire', name: 'Test Shire Police', kind: 'police' })
   await ensureOrganisation(db, { id: 'police:other-shire', name: 'Other Shire Police', kind: 'police' })
   await ensureOrganisation(db, { id: 'probation:test-region', name: 'Test Region Probation', kind: 'probation' })
+  await ensureOrganisation(db, { id: 'mappa:test-shire', name: 'Test Shire MAPPA Unit', kind: 'mappa' })
+  await ensureOrganisation(db, { id: 'partner:test-housing', name: 'Test Housing Trust', kind: 'partner' })
   const user = (organisationId: string, roles: Actor['roles'][number][], name: string) =>
     createUser(db, {
       organisationId,
@@ -95,5 +102,10 @@ export async function seedPeople(db: Database): Promise<People> {
     probation: await user('probation:test-region', ['offender-manager'], 'Pat Probation'),
     otherForce: await user('police:other-shire', ['registrar'], 'Olga Other'),
     analyst: await user('police:test-shire', ['analyst'], 'Ann Analyst'),
+    mappa: await user('mappa:test-shire', ['mappa-coordinator'], 'Max Mappa'),
+    partner: await user('partner:test-housing', ['partner-practitioner'], 'Pip Partner'),
+    auditor: await user('police:test-shire', ['auditor'], 'Aud Auditor'),
+    administrator: await user('police:test-shire', ['administrator'], 'Ada Admin'),
+    otherOfficer: await user('police:other-shire', ['offender-manager'], 'Otto Other'),
   }
 }

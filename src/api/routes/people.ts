@@ -11,9 +11,12 @@ import {
 } from '../../app/people.ts'
 import { addPhotograph, readPhotograph } from '../../app/photographs.ts'
 import * as body from '../../contracts/register/requests.ts'
+import { limits } from '../hardening.ts'
 import { idempotent } from '../idempotency.ts'
 import { sendProblem } from '../problem.ts'
-import { type ApiServer, callOf, etag, ifMatch, justificationOf } from '../route-kit.ts'
+import * as out from '../responses.ts'
+import { responses } from '../responses.ts'
+import { type ApiServer, callOf, etag, ifMatch } from '../route-kit.ts'
 
 const idParams = z.strictObject({ id: z.string() })
 const factParams = z.strictObject({ id: z.string(), factId: z.string() })
@@ -22,12 +25,18 @@ const tags = ['people']
 export function peopleRoutes(server: ApiServer, app: AppContext): void {
   server.get(
     '/api/v1/people',
-    { schema: { tags, querystring: body.pageQuery }, config: { access: { action: 'person:read', personal: true } } },
+    {
+      schema: { tags, querystring: body.pageQuery, response: responses(200, out.people.list, 422) },
+      config: { access: { action: 'person:read', personal: true } },
+    },
     async (request) => listPeople(callOf(app, request), request.query),
   )
   server.post(
     '/api/v1/people',
-    { schema: { tags, body: body.personCreate }, config: { access: { action: 'person:write', personal: false } } },
+    {
+      schema: { tags, body: body.personCreate, response: responses(201, out.people.created, 409, 422) },
+      config: { access: { action: 'person:write', personal: false } },
+    },
     async (request, reply) =>
       idempotent(app, request, reply, 201, async () => {
         const created = await createPerson(callOf(app, request), request.body)
@@ -42,14 +51,13 @@ export function peopleRoutes(server: ApiServer, app: AppContext): void {
         tags,
         params: idParams,
         querystring: z.strictObject({ history: z.enum(['true', 'false']).optional() }),
+        response: responses(200, out.people.record, 404, 422),
       },
       config: { access: { action: 'person:read', personal: true } },
     },
     async (request, reply) => {
-      const justification = justificationOf(request)
       const record = await readPerson(callOf(app, request), request.params.id, {
         history: request.query.history === 'true',
-        ...(justification !== undefined ? { justification } : {}),
       })
       reply.header('etag', etag(record.person.version))
       return record
@@ -58,7 +66,12 @@ export function peopleRoutes(server: ApiServer, app: AppContext): void {
   server.patch(
     '/api/v1/people/:id',
     {
-      schema: { tags, params: idParams, body: body.personUpdate },
+      schema: {
+        tags,
+        params: idParams,
+        body: body.personUpdate,
+        response: responses(200, out.people.updated, 404, 412, 422, 428),
+      },
       config: { access: { action: 'person:write', personal: false } },
     },
     async (request, reply) => {
@@ -78,7 +91,12 @@ export function peopleRoutes(server: ApiServer, app: AppContext): void {
   server.get(
     '/api/v1/people/:id/timeline',
     {
-      schema: { tags, params: idParams, querystring: body.pageQuery },
+      schema: {
+        tags,
+        params: idParams,
+        querystring: body.pageQuery,
+        response: responses(200, out.people.timeline, 404, 422),
+      },
       config: { access: { action: 'person:read', personal: true } },
     },
     async (request) => personTimeline(callOf(app, request), request.params.id, request.query),
@@ -86,7 +104,12 @@ export function peopleRoutes(server: ApiServer, app: AppContext): void {
   server.post(
     '/api/v1/people/:id/facts',
     {
-      schema: { tags, params: idParams, body: z.record(z.string(), z.unknown()) },
+      schema: {
+        tags,
+        params: idParams,
+        body: z.record(z.string(), z.unknown()),
+        response: responses(201, out.people.factAdded, 404, 412, 422),
+      },
       config: { access: { action: 'person:write', personal: false } },
     },
     async (request, reply) =>
@@ -99,7 +122,12 @@ export function peopleRoutes(server: ApiServer, app: AppContext): void {
   server.post(
     '/api/v1/people/:id/facts/:factId/supersede',
     {
-      schema: { tags, params: factParams, body: body.factSupersede },
+      schema: {
+        tags,
+        params: factParams,
+        body: body.factSupersede,
+        response: responses(201, out.people.factSuperseded, 404, 409, 412, 422),
+      },
       config: { access: { action: 'person:write', personal: false } },
     },
     async (request, reply) =>
@@ -110,15 +138,25 @@ export function peopleRoutes(server: ApiServer, app: AppContext): void {
   server.post(
     '/api/v1/people/:id/photographs',
     {
-      schema: { tags, params: idParams, body: body.photographUpload },
+      schema: {
+        tags,
+        params: idParams,
+        body: body.photographUpload,
+        response: responses(201, out.people.photographAdded, 404, 422),
+      },
       config: { access: { action: 'person:write', personal: false } },
+      // The only large body: a photograph arrives base64 in JSON (src/api/hardening.ts).
+      bodyLimit: limits.photographBodyBytes,
     },
     async (request, reply) =>
       idempotent(app, request, reply, 201, () => addPhotograph(callOf(app, request), request.params.id, request.body)),
   )
   server.get(
     '/api/v1/photographs/:id',
-    { schema: { tags, params: idParams }, config: { access: { action: 'person:read', personal: true } } },
+    {
+      schema: { tags, params: idParams, response: responses(200, out.people.photograph, 404, 422) },
+      config: { access: { action: 'person:read', personal: true } },
+    },
     async (request, reply) => {
       const photo = await readPhotograph(callOf(app, request), request.params.id)
       return reply.type(photo.contentType).send(photo.bytes)

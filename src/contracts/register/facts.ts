@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { partnerShareable } from '../../domain/access/sections.ts'
 import {
   cautionSchema,
   convictionSchema,
@@ -204,8 +205,12 @@ export const factKinds = {
         error: wrongType('an array of actions'),
       })
       .default([]),
-    /** Only these fields are shown to partner agency practitioners. */
-    sharedWithPartners: z.array(z.string(), { error: wrongType('an array') }).default([]),
+    /** Only these sections of the record are shown to partner agency practitioners the case is shared with. */
+    sharedWithPartners: z
+      .array(oneOf(partnerShareable as readonly string[] as [string, ...string[]], 'a section a plan may share'), {
+        error: wrongType('an array of sections'),
+      })
+      .default([]),
     reviewOn: isoDate.optional(),
     ...period,
   }),

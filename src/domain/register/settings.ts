@@ -31,6 +31,14 @@ export interface RegisterSettings {
   archiveFirstReviewYears: number
   /** …then every this many years [U] (MoPI Group 1: reviewed at most 10-yearly). */
   archiveReviewEveryYears: number
+  /**
+   * DPA 2018 s.62(3)(a): consultation logs show the justification. The Data
+   * (Use and Access) Act 2025 s.82 removes that duty (commencement [U]), so a
+   * reason is required by default and a force may make it optional.
+   */
+  consultationJustification: 'required' | 'optional'
+  /** How long "need to know" access to another organisation's record lasts before it must be asked for again. */
+  needToKnowHours: number
 }
 
 export const defaultRegisterSettings: RegisterSettings = {
@@ -45,4 +53,6 @@ export const defaultRegisterSettings: RegisterSettings = {
   dueSoonDays: 14,
   archiveFirstReviewYears: 2,
   archiveReviewEveryYears: 10,
+  consultationJustification: 'required',
+  needToKnowHours: 24,
 }
