@@ -93,19 +93,19 @@ export const noBody = (description: string) => z.null().describe(description)
 // Building blocks
 
 // Patterns rather than formats: what the register writes, checked without a format library.
-const uuid = z
+export const uuid = z
   .string()
   .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
   .describe('A UUID')
-const isoDate = z
+export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/)
   .describe('A date, YYYY-MM-DD')
-const instant = z
+export const instant = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/)
   .describe('An instant, ISO 8601 in UTC')
-const anyObject = z.record(z.string(), z.unknown())
+export const anyObject = z.record(z.string(), z.unknown())
 const page = <T extends z.ZodType>(item: T) =>
   z.strictObject({ items: z.array(item), nextCursor: z.string().nullable() })
 
@@ -114,7 +114,8 @@ const page = <T extends z.ZodType>(item: T) =>
  * field by field, typed for the handler as a plain record, since the service
  * does not know its columns. The fuzz test checks the fields at run time.
  */
-const row = <S extends z.ZodRawShape>(shape: S) => z.looseObject(shape) as unknown as z.ZodType<Record<string, unknown>>
+export const row = <S extends z.ZodRawShape>(shape: S) =>
+  z.looseObject(shape) as unknown as z.ZodType<Record<string, unknown>>
 
 /** Bytes sent as they are (an image): no JSON, so the schema only names the media type. */
 const bytes = (contentType: string) =>

@@ -610,13 +610,7 @@ export async function decideRetention(call: Call, subject: Subject, body: unknow
       }
     }
     if (input.decision === 'delete') {
-      const refusal = erasureRefusal(await recordStateOf(tx, subject, row, input))
-      if (refusal !== undefined) {
-        throw new Conflict(refusal.reason, {
-          provision: refusal.provision,
-          ...(refusal.restrictInstead ? { restrictInstead: refusal.restrictInstead } : {}),
-        })
-      }
+      refuseErasure(erasureRefusal(await recordStateOf(tx, subject, row, input)))
     }
     const reviewId = randomUUID()
     const { table, column } = tables[subject.kind]
@@ -756,13 +750,7 @@ export async function eraseRecord(call: Call, subject: Subject, body: unknown) {
   const ground = input.ground as ErasureGround
   return transact(call, async (tx) => {
     const row = await loadSubject(tx, call, subject, true)
-    const refusal = erasureRefusal(await recordStateOf(tx, subject, row, input))
-    if (refusal !== undefined) {
-      throw new Conflict(refusal.reason, {
-        provision: refusal.provision,
-        ...(refusal.restrictInstead ? { restrictInstead: refusal.restrictInstead } : {}),
-      })
-    }
+    refuseErasure(erasureRefusal(await recordStateOf(tx, subject, row, input)))
     const reviewId = randomUUID()
     await tx.execute(
       `INSERT INTO retention_review (id, ${tables[subject.kind].column}, decision, reason, review_trigger, decided_on, decided_by)
@@ -852,4 +840,13 @@ async function eraseSubject(
     )
   }
   return removed
+}
+
+/** DPA 2018 s.47(2)-(3): an erasure the law does not allow is refused with its provision (and "restrict instead" where that applies). */
+function refuseErasure(refusal: ReturnType<typeof erasureRefusal>): void {
+  if (refusal === undefined) return
+  throw new Conflict(refusal.reason, {
+    provision: refusal.provision,
+    ...(refusal.restrictInstead ? { restrictInstead: refusal.restrictInstead } : {}),
+  })
 }

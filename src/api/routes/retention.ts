@@ -25,7 +25,7 @@ import {
 } from '../../app/subject-access.ts'
 import * as body from '../../contracts/register/retention.ts'
 import { idempotent } from '../idempotency.ts'
-import { responses } from '../responses.ts'
+import { anyObject, isoDate, responses, row, uuid } from '../responses.ts'
 import { type ApiServer, callOf } from '../route-kit.ts'
 
 // Retention review, restriction, erasure and subject access (docs/retention.md).
@@ -38,17 +38,6 @@ const writes = (action: Action) => ({ access: { action, personal: false } })
 const reads = (action: Action) => ({ access: { action, personal: true } })
 
 // What the routes answer (checked against every response by test/security/fuzz.test.ts).
-const uuid = z
-  .string()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
-  .describe('A UUID')
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .describe('A date, YYYY-MM-DD')
-const anyObject = z.record(z.string(), z.unknown())
-/** A row the service returns as read (`camelRow`): documented field by field, typed as a plain record. */
-const row = <S extends z.ZodRawShape>(shape: S) => z.looseObject(shape) as unknown as z.ZodType<Record<string, unknown>>
 const trigger = z.enum(['age-limit', 'archived', 'restriction', 'scheduled', 'periodic'])
 const due = z.strictObject({ dueOn: isoDate, trigger, rule: z.string(), source: z.string() })
 

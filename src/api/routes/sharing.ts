@@ -11,15 +11,13 @@ import {
 import { registerStatistics } from '../../app/statistics.ts'
 import { needToKnowRequest, needToKnowReview, shareCreate, shareRevoke } from '../../contracts/register/access.ts'
 import { idempotent } from '../idempotency.ts'
-import { responses } from '../responses.ts'
+import { responses, row } from '../responses.ts'
 import { type ApiServer, callOf } from '../route-kit.ts'
 
 const idParams = z.strictObject({ id: z.string() })
 const tags = ['access']
 
-// What these routes answer (decision 0008). Rows read back from the database
-// are typed loosely, as in ../responses.ts: the fields listed are checked.
-const row = <S extends z.ZodRawShape>(shape: S) => z.looseObject(shape) as unknown as z.ZodType<Record<string, unknown>>
+// What these routes answer (decision 0008).
 const shareCreated = z.strictObject({
   id: z.uuid(),
   personId: z.uuid(),
