@@ -87,9 +87,18 @@ export const actions = Object.keys(allowed) as Action[]
 /** Actions only police may take, whatever the role says (registrars are police). */
 const policeOnly: ReadonlySet<Action> = new Set(['registration:decide', 'notification:record'])
 
+/** "Need to know" is for "a police or MAPPA officer elsewhere" (decision 0008), not a probation or other agency's. */
+const needToKnowOrganisations: ReadonlySet<string> = new Set(['police', 'mappa'])
+
 export function can(actor: Actor, action: Action): boolean {
   if (actor.scopes !== undefined && !actor.scopes.includes(action) && !actor.scopes.includes('*')) return false
   if (policeOnly.has(action) && actor.organisationKind !== 'police' && !actor.roles.includes('system')) return false
+  if (
+    action === 'record:need-to-know' &&
+    !needToKnowOrganisations.has(actor.organisationKind) &&
+    !actor.roles.includes('system')
+  )
+    return false
   return actor.roles.some((role) => allowed[action].includes(role))
 }
 

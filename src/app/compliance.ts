@@ -35,13 +35,16 @@ export async function scan(call: Call, body: unknown = {}): Promise<ScanResult> 
   const asOfText = input.asOf ?? formatDay(call.app.today())
   const asOf = day(asOfText)
   const started = performance.now()
+  // The scheduled job scans the nation; a force's registrar, only their force's cases.
+  const national = call.actor.roles.includes('system')
+  const scope = national ? null : call.actor.organisationId
   let registrations = 0
   let newBreaches = 0
   let newTasks = 0
   let after = '00000000-0000-0000-0000-000000000000'
   for (;;) {
     const batch = await transact(call, async (tx) => {
-      const rows = await loadBatch(tx, after)
+      const rows = await loadBatch(tx, after, scope)
       if (rows.length === 0) return { rows, breaches: 0, tasks: 0 }
       const breachRows: unknown[][] = []
       const taskRows: unknown[][] = []
@@ -103,8 +106,8 @@ export async function scan(call: Call, body: unknown = {}): Promise<ScanResult> 
     after = (batch.rows.at(-1) as { id: string }).id
     if (batch.rows.length < batchSize) break
   }
-  // Retention reviews due (DPA 2018 s.39) become tasks in the same scan.
-  newTasks += await raiseRetentionReviewTasks(call, asOf)
+  // Retention reviews due (DPA 2018 s.39) become tasks in the national scan.
+  if (national) newTasks += await raiseRetentionReviewTasks(call, asOf)
   await transact(call, (tx) =>
     audit(
       tx,
@@ -133,7 +136,8 @@ interface ScanRow {
 }
 
 /** One batch of active registrations with everything the rules need, in one round trip. */
-async function loadBatch(tx: Queryable, after: string): Promise<ScanRow[]> {
+/** `organisationId`: only that organisation's registrations (a force's registrar); null for the national scan. */
+async function loadBatch(tx: Queryable, after: string, organisationId: string | null): Promise<ScanRow[]> {
   return tx.query<ScanRow & Record<string, unknown>>(
     `SELECT r.id, r.person_id, r.registered_on, r.initial_due, r.last_day, r.no_fixed_abode, r.in_custody,
             r.notification_duties, p.risk_level, p.responsible_officer_id AS officer_id,
@@ -143,9 +147,9 @@ async function loadBatch(tx: Queryable, after: string): Promise<ScanRow[]> {
             COALESCE((SELECT json_agg(json_build_object('visited_on', v.visited_on, 'outcome', v.outcome))
                         FROM home_visit v WHERE v.person_id = r.person_id AND v.visited_on >= r.registered_on), '[]') AS visits
        FROM registration r JOIN person p ON p.id = r.person_id
-      WHERE r.status = 'active' AND r.id > $1
+      WHERE r.status = 'active' AND r.id > $1 AND ($2::text IS NULL OR p.managing_org_id = $2)
       ORDER BY r.id LIMIT ${batchSize}`,
-    [after],
+    [after, organisationId],
   )
 }
 
@@ -295,7 +299,7 @@ export async function listBreaches(
       ],
     )
     const items = rows.slice(0, options.limit)
-    await audit(tx, call.actor, 'consultation', { type: 'breach-list' }, { count: items.length })
+    await audit(tx, call.actor, 'consultation', { type: 'breach-list' }, { count: items.length }, call.justification)
     return { items: items.map(camelRow), nextCursor: rows.length > options.limit ? (items.at(-1)?.id ?? null) : null }
   })
 }
@@ -310,7 +314,7 @@ export async function myTasks(call: Call, limit: number) {
         WHERE t.assignee_id = $1 AND t.status = 'open' ORDER BY t.due_on, t.id LIMIT $2`,
       [call.actor.userId, limit],
     )
-    await audit(tx, call.actor, 'consultation', { type: 'task-list' }, { count: rows.length })
+    await audit(tx, call.actor, 'consultation', { type: 'task-list' }, { count: rows.length }, call.justification)
     return { items: rows.map(camelRow) }
   })
 }

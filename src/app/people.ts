@@ -91,6 +91,24 @@ export async function loadPersonToRead(
   return { person, reach }
 }
 
+/**
+ * Loads a person for reading one section of their record (a registration, a
+ * determination, a photograph): any reach will do if the reader's role is
+ * shown that section through it (domain/access/sections.ts); otherwise "not found".
+ */
+export async function loadPersonForSection(
+  tx: Queryable,
+  call: Call,
+  personId: string,
+  section: Section,
+): Promise<{ person: PersonRow; reach: ReachRow }> {
+  const loaded = await loadPersonToRead(tx, call, personId)
+  if (!visibleSections(call.actor, loaded.reach.reach, loaded.reach.planShared as Section[]).has(section)) {
+    throw new NotFound(section, { type: section, personId, reason: `section ${section} not shown` })
+  }
+  return loaded
+}
+
 export const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)
 
 /** Checks If-Match against the current version and moves the version on. */

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { photographUpload } from '../contracts/register/requests.ts'
-import { type Section, visibleSections } from '../domain/access/sections.ts'
 import { formatDay } from '../domain/dates/day.ts'
 import { inspectImage } from '../domain/media/image.ts'
 import { actorIdFor, authorised, type Call, recordStep, transact } from './context.ts'
 import { NotFound, problem } from './errors.ts'
-import { bumpVersion, isUuid, loadPerson, loadPersonToRead } from './people.ts'
+import { bumpVersion, isUuid, loadPerson, loadPersonForSection } from './people.ts'
 import { consult } from './record-access.ts'
 import { failIf, parseOrThrow } from './validate.ts'
 
@@ -87,16 +86,8 @@ export async function readPhotograph(call: Call, photographId: string) {
     )
     const row = rows[0]
     if (row === undefined) throw new NotFound('photograph')
-    const { reach } = await loadPersonToRead(tx, call, row.person_id)
-    // Photographs belong to the description section: a reader not shown it is answered as if there were none.
-    if (!visibleSections(call.actor, reach.reach, reach.planShared as Section[]).has('description')) {
-      throw new NotFound('photograph', {
-        type: 'photograph',
-        id: photographId,
-        personId: row.person_id,
-        reason: 'section not shown',
-      })
-    }
+    // Photographs belong to the description section.
+    await loadPersonForSection(tx, call, row.person_id, 'description')
     await consult(tx, call, { type: 'photograph', id: photographId, personId: row.person_id })
     return { contentType: row.content_type, bytes: Buffer.from(row.bytes) }
   })

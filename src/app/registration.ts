@@ -45,6 +45,7 @@ import {
   insertFact,
   isUuid,
   loadPerson,
+  loadPersonForSection,
   type PersonRow,
 } from './people.ts'
 import { consult } from './record-access.ts'
@@ -171,7 +172,8 @@ export async function readDetermination(call: Call, determinationId: string) {
     )
     const row = rows[0]
     if (row === undefined) throw new NotFound('determination')
-    await loadPerson(tx, call, row.person_id)
+    // A determination sets out the person's offending: shown only to those who see that section.
+    await loadPersonForSection(tx, call, row.person_id, 'offending')
     await consult(tx, call, { type: 'determination', id: determinationId, personId: row.person_id })
     return camelRow(row)
   })
@@ -203,7 +205,18 @@ interface RegistrationRow {
   version: number
 }
 
-async function loadRegistration(tx: Queryable, call: Call, registrationId: string, lock = false) {
+/**
+ * A registration and its person: for a decision, the person must be one the
+ * actor's organisation manages or co-manages; for reading, any reach that
+ * shows the registration section (a plan that shares it, need to know).
+ */
+async function loadRegistration(
+  tx: Queryable,
+  call: Call,
+  registrationId: string,
+  lock = false,
+  purpose: 'write' | 'read' = 'write',
+) {
   if (!isUuid(registrationId)) throw new NotFound('registration')
   const rows = await tx.query<RegistrationRow & Record<string, unknown>>(
     `SELECT * FROM registration WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
@@ -211,7 +224,10 @@ async function loadRegistration(tx: Queryable, call: Call, registrationId: strin
   )
   const registration = rows[0]
   if (registration === undefined) throw new NotFound('registration')
-  const person = await loadPerson(tx, call, registration.person_id, lock)
+  const person =
+    purpose === 'read'
+      ? (await loadPersonForSection(tx, call, registration.person_id, 'registration')).person
+      : await loadPerson(tx, call, registration.person_id, lock)
   return { registration, person }
 }
 
@@ -335,7 +351,7 @@ function registrationJson(registration: RegistrationRow) {
 export async function readRegistration(call: Call, registrationId: string, asOfText?: string) {
   await authorised(call, 'person:read')
   return transact(call, async (tx) => {
-    const { registration, person } = await loadRegistration(tx, call, registrationId)
+    const { registration, person } = await loadRegistration(tx, call, registrationId, false, 'read')
     const profile = notificationProfile(registration.abuse_type, await adjustments(tx, registrationId))
     const obligations = await obligationsFor(tx, call, registration, person, asOfText)
     await consult(tx, call, { type: 'registration', id: registrationId, personId: person.id })
@@ -418,7 +434,7 @@ export function receivedNotification(n: {
 export async function notice(call: Call, registrationId: string) {
   await authorised(call, 'person:read')
   return transact(call, async (tx) => {
-    const { registration, person } = await loadRegistration(tx, call, registrationId)
+    const { registration, person } = await loadRegistration(tx, call, registrationId, false, 'read')
     const policy = policyById(registration.policy_id as never)
     const lastDay = dayOf(registration.last_day)
     const reviewDate = dayOf(registration.review_date)

@@ -5,6 +5,7 @@ import type { Queryable } from '../store/database.ts'
 import { actorIdFor, audit, authorised, type Call, recordStep, transact } from './context.ts'
 import { Conflict, NotFound, problem } from './errors.ts'
 import { camelRow, isUuid, loadPersonToRead } from './people.ts'
+import { refuseIfOutOfUse } from './restricted.ts'
 import { failIf, parseOrThrow } from './validate.ts'
 
 // Opening a record beyond its managing organisation. Agencies do not share
@@ -181,12 +182,19 @@ export async function openNeedToKnow(call: Call, personId: string, body: unknown
   const input = parseOrThrow(needToKnowRequest, body)
   if (!isUuid(personId)) throw new NotFound('person')
   return transact(call, async (tx) => {
-    const rows = await tx.query<{ id: string; managing_org_id: string; responsible_officer_id: string | null }>(
-      'SELECT id, managing_org_id, responsible_officer_id FROM person WHERE id = $1',
-      [personId],
-    )
+    const rows = await tx.query<{
+      id: string
+      managing_org_id: string
+      responsible_officer_id: string | null
+      restricted_on: string | null
+      erased_on: string | null
+    }>('SELECT id, managing_org_id, responsible_officer_id, restricted_on, erased_on FROM person WHERE id = $1', [
+      personId,
+    ])
     const person = rows[0]
     if (person === undefined) throw new NotFound('person')
+    // A restricted or erased record answers as if it were not there (docs/retention.md).
+    refuseIfOutOfUse(person, 'person', personId)
     if (person.managing_org_id === call.actor.organisationId) {
       throw new Conflict('your organisation manages this record: open it directly')
     }
