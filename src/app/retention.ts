@@ -603,8 +603,7 @@ export async function decideRetention(call: Call, subject: Subject, body: unknow
         }
       } else {
         if (input.ground === undefined) failIf([problem('$.ground', 'is required to restrict the record')])
-        const refusal = restrictionRefusal(await recordStateOf(tx, subject, row, {}))
-        if (refusal !== undefined) throw new Conflict(refusal.reason, { provision: refusal.provision })
+        refuseRestriction(restrictionRefusal(await recordStateOf(tx, subject, row, {})))
         ground = input.ground as RestrictionGround
         await applyRestriction(tx, call, subject, ground, input.reason, decidedOn)
       }
@@ -675,8 +674,7 @@ export async function restrictRecord(call: Call, subject: Subject, body: unknown
   const ground = input.ground as RestrictionGround
   return transact(call, async (tx) => {
     const row = await loadSubject(tx, call, subject, true)
-    const refusal = restrictionRefusal(await recordStateOf(tx, subject, row, {}))
-    if (refusal !== undefined) throw new Conflict(refusal.reason, { provision: refusal.provision })
+    refuseRestriction(restrictionRefusal(await recordStateOf(tx, subject, row, {})))
     await applyRestriction(tx, call, subject, ground, input.rationale, restrictedOn)
     if (subject.kind === 'person') {
       await timeline(
@@ -840,6 +838,11 @@ async function eraseSubject(
     )
   }
   return removed
+}
+
+/** A restriction the rules refuse (an active registration needs the record in use), with its provision. */
+function refuseRestriction(refusal: ReturnType<typeof restrictionRefusal>): void {
+  if (refusal !== undefined) throw new Conflict(refusal.reason, { provision: refusal.provision })
 }
 
 /** DPA 2018 s.47(2)-(3): an erasure the law does not allow is refused with its provision (and "restrict instead" where that applies). */

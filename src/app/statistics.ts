@@ -1,20 +1,8 @@
+import { disclosableCount, smallCountThreshold } from '../domain/access/disclosure-control.ts'
 import { audit, authorised, type Call, transact } from './context.ts'
 
 // Aggregate figures for analysts and decision-makers: never a person, and no
-// cell small enough to point at one. Counts under the threshold are withheld
-// (statistical disclosure control, as in published crime statistics), so an
-// analyst cannot narrow a count down to an individual.
-
-export const smallCountThreshold = 5
-
-export interface Count {
-  value: number | null
-  /** True when the count was under the threshold and is withheld. */
-  suppressed: boolean
-}
-
-const count = (value: number): Count =>
-  value > 0 && value < smallCountThreshold ? { value: null, suppressed: true } : { value, suppressed: false }
+// cell small enough to point at one (domain/access/disclosure-control.ts).
 
 export async function registerStatistics(call: Call) {
   await authorised(call, 'statistics:read')
@@ -40,11 +28,15 @@ export async function registerStatistics(call: Call) {
         .map((row) => ({
           organisationId: row.organisation_id,
           name: row.name,
-          people: count(row.people),
-          activeRegistrations: count(row.active),
+          people: disclosableCount(row.people),
+          activeRegistrations: disclosableCount(row.active),
         })),
-      registrations: byPolicy.map((row) => ({ policyId: row.policy_id, status: row.status, count: count(row.n) })),
-      breaches: breaches.map((row) => ({ status: row.status, outcome: row.outcome, count: count(row.n) })),
+      registrations: byPolicy.map((row) => ({
+        policyId: row.policy_id,
+        status: row.status,
+        count: disclosableCount(row.n),
+      })),
+      breaches: breaches.map((row) => ({ status: row.status, outcome: row.outcome, count: disclosableCount(row.n) })),
     }
   })
 }

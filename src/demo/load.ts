@@ -87,6 +87,19 @@ class Columns {
   }
 }
 
+const noCounts = (): Batch['counts'] => ({
+  facts: 0,
+  convictions: 0,
+  neverConvicted: 0,
+  victims: 0,
+  determinations: 0,
+  registrations: 0,
+  activeRegistrations: 0,
+  referred: 0,
+  notifications: 0,
+  visits: 0,
+})
+
 interface Batch {
   from: number
   to: number
@@ -121,20 +134,7 @@ export async function loadPopulation(db: Database, options: LoadOptions): Promis
   const directory = demoDirectory(options)
   const users = await loadDirectory(db, directory)
 
-  const total: LoadSummary = {
-    people: 0,
-    facts: 0,
-    convictions: 0,
-    neverConvicted: 0,
-    victims: 0,
-    determinations: 0,
-    registrations: 0,
-    activeRegistrations: 0,
-    referred: 0,
-    notifications: 0,
-    visits: 0,
-    millis: 0,
-  }
+  const total: LoadSummary = { people: 0, ...noCounts(), millis: 0 }
   // Batches are written while the next ones are generated; on PostgreSQL
   // several are written at once, each on its own connection. PGlite is one
   // connection, so there a batch waits for the one before.
@@ -229,18 +229,7 @@ function buildBatch(
     notifications: new Columns(10),
     visits: new Columns(7),
     events: new Columns(7),
-    counts: {
-      facts: 0,
-      convictions: 0,
-      neverConvicted: 0,
-      victims: 0,
-      determinations: 0,
-      registrations: 0,
-      activeRegistrations: 0,
-      referred: 0,
-      notifications: 0,
-      visits: 0,
-    },
+    counts: noCounts(),
   }
   const asOf = day(options.asOf)
   const policyVersions = JSON.stringify(Object.fromEntries(policies.map((p) => [p.id, p.version])))

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { Action } from '../../app/access.ts'
-import type { AppContext } from '../../app/context.ts'
+import type { AppContext, Call } from '../../app/context.ts'
 import {
   decideRetention,
   dueReviews,
@@ -205,70 +205,30 @@ export function retentionRoutes(server: ApiServer, app: AppContext): void {
       },
       async (request) => readForReview(callOf(app, request), subject(request.params.id)),
     )
-    server.post(
-      `${base}/retention-reviews`,
-      {
-        schema: {
-          tags,
-          params: idParams,
-          body: body.retentionDecision,
-          response: responses(201, out.decided, 404, 409, 422),
+    // A registrar's decision on the record: one shape, four decisions.
+    const decision = (
+      path: string,
+      status: 200 | 201,
+      schema: z.ZodType,
+      response: z.ZodType,
+      action: Action,
+      service: (call: Call, subject: { kind: SubjectKind; id: string }, body: unknown) => Promise<unknown>,
+    ) =>
+      server.post(
+        `${base}${path}`,
+        {
+          schema: { tags, params: idParams, body: schema, response: responses(status, response, 404, 409, 422) },
+          config: writes(action),
         },
-        config: writes('retention:review'),
-      },
-      async (request, reply) =>
-        idempotent(app, request, reply, 201, () =>
-          decideRetention(callOf(app, request), subject(request.params.id), request.body),
-        ),
-    )
-    server.post(
-      `${base}/restriction`,
-      {
-        schema: {
-          tags,
-          params: idParams,
-          body: body.restrictionCreate,
-          response: responses(200, out.restricted, 404, 409, 422),
-        },
-        config: writes('record:restrict'),
-      },
-      async (request, reply) =>
-        idempotent(app, request, reply, 200, () =>
-          restrictRecord(callOf(app, request), subject(request.params.id), request.body),
-        ),
-    )
-    server.post(
-      `${base}/restriction/lift`,
-      {
-        schema: {
-          tags,
-          params: idParams,
-          body: body.restrictionLift,
-          response: responses(200, out.lifted, 404, 409, 422),
-        },
-        config: writes('record:restrict'),
-      },
-      async (request, reply) =>
-        idempotent(app, request, reply, 200, () =>
-          liftRestriction(callOf(app, request), subject(request.params.id), request.body),
-        ),
-    )
-    server.post(
-      `${base}/erasure`,
-      {
-        schema: {
-          tags,
-          params: idParams,
-          body: body.erasureRequest,
-          response: responses(200, out.erased, 404, 409, 422),
-        },
-        config: writes('record:erase'),
-      },
-      async (request, reply) =>
-        idempotent(app, request, reply, 200, () =>
-          eraseRecord(callOf(app, request), subject(request.params.id), request.body),
-        ),
-    )
+        async (request, reply) =>
+          idempotent(app, request, reply, status, () =>
+            service(callOf(app, request), subject((request.params as { id: string }).id), request.body),
+          ),
+      )
+    decision('/retention-reviews', 201, body.retentionDecision, out.decided, 'retention:review', decideRetention)
+    decision('/restriction', 200, body.restrictionCreate, out.restricted, 'record:restrict', restrictRecord)
+    decision('/restriction/lift', 200, body.restrictionLift, out.lifted, 'record:restrict', liftRestriction)
+    decision('/erasure', 200, body.erasureRequest, out.erased, 'record:erase', eraseRecord)
   }
 
   // Subject access requests (DPA 2018 s.45) and their time limits (s.54).

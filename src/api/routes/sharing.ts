@@ -10,6 +10,7 @@ import {
 } from '../../app/sharing.ts'
 import { registerStatistics } from '../../app/statistics.ts'
 import { needToKnowRequest, needToKnowReview, shareCreate, shareRevoke } from '../../contracts/register/access.ts'
+import { pageLimit } from '../../contracts/register/fields.ts'
 import { idempotent } from '../idempotency.ts'
 import { responses, row } from '../responses.ts'
 import { type ApiServer, callOf } from '../route-kit.ts'
@@ -109,7 +110,7 @@ export function sharingRoutes(server: ApiServer, app: AppContext): void {
     {
       schema: {
         tags,
-        querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
+        querystring: z.strictObject({ limit: pageLimit(200, 50) }),
         response: responses(200, needToKnowQueue, 422),
       },
       config: { access: { action: 'need-to-know:review', personal: true } },

@@ -79,3 +79,12 @@ export const country = z
   .string({ error: wrongType('a country code such as "FR"') })
   .transform((value) => value.toUpperCase())
   .refine((value) => /^[A-Z]{2}$/.test(value), { error: 'must be a two-letter country code (ISO 3166-1), e.g. "FR"' })
+
+/** A page size from a query string or a flag ("?limit=50"): a whole number from 1 to `max`. */
+export const pageLimit = (max: number, fallback: number) =>
+  z.coerce
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(max, `must be at most ${max}`)
+    .default(fallback)

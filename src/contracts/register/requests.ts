@@ -7,6 +7,7 @@ import {
   niNumber,
   oneOf,
   optionalText,
+  pageLimit,
   phone,
   riskLevel,
   text,
@@ -161,7 +162,7 @@ export const photographUpload = z.strictObject({
 
 export const pageQuery = z.strictObject({
   cursor: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1, 'must be at least 1').max(200, 'must be at most 200').default(50),
+  limit: pageLimit(200, 50),
 })
 
 export const asOfQuery = z.strictObject({ asOf: isoDate.optional() })

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { erasureGroundCodes, restrictionGroundCodes, rightsRestrictionGrounds } from '../../domain/retention/grounds.ts'
 import { flag } from '../explain-input.ts'
 import { factKindNames } from './facts.ts'
-import { isoDate, oneOf, text, uuid, wrongType } from './fields.ts'
+import { isoDate, oneOf, pageLimit, text, uuid, wrongType } from './fields.ts'
 
 // Request bodies for retention reviews, restriction, erasure and subject access
 // (docs/retention.md). Strict objects: an unknown field is an error.
@@ -52,7 +52,7 @@ export const retentionScanRequest = z.strictObject({ asOf: isoDate.optional() })
 
 export const dueReviewsQuery = z.strictObject({
   asOf: isoDate.optional(),
-  limit: z.coerce.number().int().min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(200),
+  limit: pageLimit(1000, 200),
 })
 
 export const subjectAccessCreate = z.strictObject({
@@ -102,7 +102,7 @@ export const subjectAccessQuery = z.strictObject({
     ['open', 'awaiting-clarification', 'answered', 'refused', 'withdrawn'] as const,
     'a request status',
   ).optional(),
-  limit: z.coerce.number().int().min(1, 'must be at least 1').max(500, 'must be at most 500').default(100),
+  limit: pageLimit(500, 100),
 })
 
 export const subjectAccessExportQuery = z.strictObject({
