@@ -18,8 +18,28 @@ export interface Problem {
 
 const base = 'https://dasr.example/problems/'
 
+/** Renders a problem as a page, for the web pages (set by src/web/pages.ts; the API does not know pages). */
+export type ProblemPage = (reply: FastifyReply, problem: Problem) => FastifyReply
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    problemPage: ProblemPage | null
+  }
+}
+
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
+  const page = reply.server.problemPage
+  if (page !== null && page !== undefined && wantsPage(reply.request)) return page(reply, problem)
   return reply.code(problem.status).type('application/problem+json').send(problem)
+}
+
+/** A web page's route, or a browser asking for a URL that is neither the API's nor a page's. */
+function wantsPage(request: FastifyRequest): boolean {
+  if (request.routeOptions?.config?.page === true) return true
+  if (!request.is404) return false
+  const path = request.url
+  if (path.startsWith('/api/') || path.startsWith('/auth/') || path === '/health') return false
+  return String(request.headers.accept ?? '').includes('text/html')
 }
 
 interface ValidationEntry {

@@ -41,6 +41,11 @@ export type RouteAccess =
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: RouteAccess
+    /**
+     * A web page (src/web): signing in is a redirect to /sign-in, and a
+     * refusal or an error is a page, not a problem document.
+     */
+    page?: true
   }
   interface FastifyRequest {
     actor: Actor | undefined

@@ -6,6 +6,7 @@ import { can } from '../app/access.ts'
 import { type AppContext, audit } from '../app/context.ts'
 import { fallbackMessages } from '../contracts/explain-input.ts'
 import { schemaVersion } from '../store/migrate.ts'
+import { webPages } from '../web/pages.ts'
 import { authenticate, csrfGuard } from './authenticate.ts'
 import {
   clientErrorHandler,
@@ -18,6 +19,7 @@ import { sendProblem } from './problem.ts'
 import type { RouteAccess } from './route-kit.ts'
 import { auditRoutes } from './routes/audit.ts'
 import { authenticationRoutes } from './routes/authentication.ts'
+import { caseloadSearchRoutes } from './routes/caseload-search.ts'
 import { complianceRoutes } from './routes/compliance.ts'
 import { peopleRoutes } from './routes/people.ts'
 import { registrationRoutes } from './routes/registration.ts'
@@ -42,6 +44,8 @@ export interface ServerOptions {
   trustProxy?: string[]
   /** Rate limits and the like (src/api/hardening.ts); the defaults suit production. */
   hardening?: HardeningOptions
+  /** The web pages (src/web); on unless false. */
+  pages?: boolean
 }
 
 /** Zod validation with the contracts' messages, and one entry per unknown key. */
@@ -66,6 +70,12 @@ export function routeAccess(server: FastifyInstance): Map<string, RouteAccess | 
 }
 const declarations = Symbol('route declarations')
 
+/** The "METHOD /url" of every web page route (config.page), for the pages' own access test. */
+export function pageRoutes(server: FastifyInstance): Set<string> {
+  return (server as unknown as { [pages]: Set<string> })[pages]
+}
+const pages = Symbol('page routes')
+
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const { app } = options
   const server = Fastify({
@@ -84,14 +94,19 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   server.setValidatorCompiler(validatorCompiler as never)
   server.setSerializerCompiler(() => (data) => JSON.stringify(data))
   server.decorateRequest('actor', undefined)
+  server.decorate('problemPage', null)
 
   const declared = new Map<string, RouteAccess | undefined>()
+  const pageSet = new Set<string>()
   Object.defineProperty(server, declarations, { value: declared })
+  Object.defineProperty(server, pages, { value: pageSet })
   server.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method]
+    const config = route.config as { access?: RouteAccess; page?: true } | undefined
     for (const method of methods) {
       if (method === 'HEAD') continue
-      declared.set(`${method} ${route.url}`, (route.config as { access?: RouteAccess } | undefined)?.access)
+      declared.set(`${method} ${route.url}`, config?.access)
+      if (config?.page === true) pageSet.add(`${method} ${route.url}`)
     }
   })
 
@@ -151,6 +166,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       })
     }
     if (actor === undefined) {
+      // A page sends the browser to sign in, and back here afterwards.
+      if (request.routeOptions.config.page === true) {
+        const back = request.method === 'GET' ? `?next=${encodeURIComponent(request.url)}` : ''
+        return reply.redirect(`/sign-in${back}`, 303)
+      }
       reply.header('www-authenticate', 'Bearer')
       return sendProblem(reply, {
         type: 'https://dasr.example/problems/unauthenticated',
@@ -198,6 +218,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   victimRoutes(server, app)
   registrationRoutes(server, app)
   complianceRoutes(server, app)
+  caseloadSearchRoutes(server, app)
   sharingRoutes(server, app)
 
   // Authentication (docs/authentication.md): signing in and out, and the
@@ -212,6 +233,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   auditRoutes(server, app)
   retentionRoutes(server, app)
+
+  // The practitioners' pages, on the same services and inside the same access hook.
+  if (options.pages !== false) await webPages(server, app)
   return server
 }
 

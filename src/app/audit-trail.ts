@@ -471,3 +471,48 @@ export async function searchAudit(call: Call, filters: unknown): Promise<AuditPa
     }
   })
 }
+
+// ---------------------------------------------------------------------------
+// What an auditor types, as the ids the trail holds
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/**
+ * The ids behind a person's register reference ("DA-2026-000123") and a
+ * user's e-mail address, for the auditors' search on the pages: null when
+ * there is none. Only identifiers are read, never a record; the search that
+ * follows is logged with the ids.
+ */
+export async function auditSubjects(
+  call: Call,
+  given: { personReference?: string; userEmail?: string },
+): Promise<{ personId?: string | null; userId?: string | null }> {
+  await authorised(call, 'audit:search')
+  const db = call.app.db
+  const found: { personId?: string | null; userId?: string | null } = {}
+  if (given.personReference !== undefined) {
+    const rows = await db.query<{ id: string }>('SELECT id FROM person WHERE reference = $1', [
+      given.personReference.trim().toUpperCase(),
+    ])
+    found.personId = rows[0]?.id ?? null
+  }
+  if (given.userEmail !== undefined) {
+    const rows = await db.query<{ id: string }>('SELECT id FROM app_user WHERE email = $1', [
+      given.userEmail.trim().toLowerCase(),
+    ])
+    found.userId = rows[0]?.id ?? null
+  }
+  return found
+}
+
+/** The names of the users an auditor sees in entries (the trail holds their ids), by id. */
+export async function auditActorNames(call: Call, userIds: readonly string[]): Promise<Map<string, string>> {
+  await authorised(call, 'audit:search')
+  const ids = [...new Set(userIds.filter((id) => uuidPattern.test(id)))]
+  if (ids.length === 0) return new Map()
+  const rows = await call.app.db.query<{ id: string; display_name: string }>(
+    'SELECT id, display_name FROM app_user WHERE id = ANY($1::uuid[])',
+    [ids],
+  )
+  return new Map(rows.map((row) => [row.id, row.display_name]))
+}

@@ -243,3 +243,177 @@ export async function revokeApiToken(call: Call, tokenId: string): Promise<void>
     await administration(tx, call, 'token-revoked', owner.user_id, { tokenId, alreadyRevoked: revoked === 0 })
   })
 }
+
+// ---------------------------------------------------------------------------
+// Seeing the accounts (the administration pages)
+
+export interface UserSummary {
+  id: string
+  displayName: string
+  email: string
+  organisationId: string
+  organisationName: string
+  roles: Role[]
+  disabled: boolean
+  /** A local password is set (an account may sign in through the force's identity provider only). */
+  localPassword: boolean
+  /** An authenticator app is set up and confirmed. */
+  secondFactor: boolean
+  lockedUntil: string | null
+  /** Sessions not ended and not expired. */
+  liveSessions: number
+}
+
+export interface UserListing {
+  users: UserSummary[]
+  total: number
+  /** The organisations whose users the administrator manages, for filters and new accounts. */
+  organisations: { id: string; name: string }[]
+}
+
+export interface UserFilters {
+  organisationId?: string | undefined
+  role?: Role | undefined
+  /** From 1. */
+  page?: number
+  pageSize?: number
+}
+
+const summarySelect = `
+  SELECT u.id, u.display_name, u.email, u.organisation_id, o.name AS organisation_name, u.roles, u.disabled,
+         (c.user_id IS NOT NULL) AS local_password, (f.confirmed_at IS NOT NULL) AS second_factor,
+         s.locked_until,
+         (SELECT count(*)::int FROM user_session us
+           WHERE us.user_id = u.id AND us.ended_at IS NULL
+             AND us.idle_expires_at > $1 AND us.absolute_expires_at > $1) AS live_sessions
+    FROM app_user u
+    JOIN organisation o ON o.id = u.organisation_id
+    LEFT JOIN local_credential c ON c.user_id = u.id
+    LEFT JOIN totp_factor f ON f.user_id = u.id
+    LEFT JOIN sign_in_state s ON s.user_id = u.id`
+
+interface SummaryRow extends Record<string, unknown> {
+  id: string
+  display_name: string
+  email: string
+  organisation_id: string
+  organisation_name: string
+  roles: Role[]
+  disabled: boolean
+  local_password: boolean
+  second_factor: boolean
+  locked_until: Date | null
+  live_sessions: number
+}
+
+const summaryOf = (row: SummaryRow, now: Date): UserSummary => ({
+  id: row.id,
+  displayName: row.display_name,
+  email: row.email,
+  organisationId: row.organisation_id,
+  organisationName: row.organisation_name,
+  roles: row.roles,
+  disabled: row.disabled,
+  localPassword: row.local_password,
+  secondFactor: row.second_factor,
+  lockedUntil: row.locked_until !== null && row.locked_until > now ? row.locked_until.toISOString() : null,
+  liveSessions: row.live_sessions,
+})
+
+/**
+ * The users the administrator manages (their organisation's; every
+ * organisation's for a national administrator), by name, a page at a time.
+ * Users are people too: the listing is logged as a consultation, with its
+ * filters and the number shown.
+ */
+export async function listUsers(call: Call, filters: UserFilters = {}): Promise<UserListing> {
+  await authorised(call, 'user:administer')
+  const runtime = authenticationRuntime(call.app)
+  const now = runtime.now()
+  const pageSize = Math.min(Math.max(Math.trunc(filters.pageSize ?? 50), 1), 200)
+  const pageNumber = Math.max(Math.trunc(filters.page ?? 1), 1)
+  const national = call.actor.organisationKind === 'national'
+  return transact(call, async (tx) => {
+    // Numbered from `first`: whether national, their organisation, the organisation and role asked for.
+    const conditions = (first: number) =>
+      `($${first} OR u.organisation_id = $${first + 1})
+       AND ($${first + 2}::text IS NULL OR u.organisation_id = $${first + 2})
+       AND ($${first + 3}::text IS NULL OR $${first + 3} = ANY(u.roles))
+       AND NOT ('system' = ANY(u.roles))`
+    const params = [national, call.actor.organisationId, filters.organisationId ?? null, filters.role ?? null]
+    const rows = await tx.query<SummaryRow>(
+      `${summarySelect} WHERE ${conditions(2)} ORDER BY lower(u.display_name), u.email LIMIT $6 OFFSET $7`,
+      [now, ...params, pageSize, (pageNumber - 1) * pageSize],
+    )
+    const [counted] = await tx.query<{ total: number }>(
+      `SELECT count(*)::int AS total FROM app_user u WHERE ${conditions(1)}`,
+      params,
+    )
+    const organisations = await tx.query<{ id: string; name: string }>(
+      'SELECT id, name FROM organisation WHERE $1 OR id = $2 ORDER BY name',
+      params.slice(0, 2),
+    )
+    await audit(
+      tx,
+      call.actor,
+      'consultation',
+      { type: 'users' },
+      {
+        filters: {
+          ...(filters.organisationId !== undefined ? { organisationId: filters.organisationId } : {}),
+          ...(filters.role !== undefined ? { role: filters.role } : {}),
+          page: pageNumber,
+        },
+        count: rows.length,
+      },
+      call.justification,
+    )
+    return { users: rows.map((row) => summaryOf(row, now)), total: counted?.total ?? 0, organisations }
+  })
+}
+
+export interface UserAccount extends UserSummary {
+  /** API tokens, newest first: never the token, which only its holder saw. */
+  tokens: { id: string; label: string; scopes: string[]; expiresAt: string; revokedAt: string | null }[]
+}
+
+/** One user the administrator manages, with their sessions and tokens; logged as a consultation. */
+export async function userAccount(call: Call, userId: string): Promise<UserAccount> {
+  await authorised(call, 'user:administer')
+  const runtime = authenticationRuntime(call.app)
+  const now = runtime.now()
+  return transact(call, async (tx) => {
+    await userInReach(tx, call, userId)
+    const [row] = await tx.query<SummaryRow>(`${summarySelect} WHERE u.id = $2`, [now, userId])
+    if (row === undefined) throw new NotFound('user')
+    const tokens = await tx.query<{
+      id: string
+      label: string
+      scopes: string[]
+      expires_at: Date
+      revoked_at: Date | null
+    }>('SELECT id, label, scopes, expires_at, revoked_at FROM api_token WHERE user_id = $1 ORDER BY created_at DESC', [
+      userId,
+    ])
+    await audit(tx, call.actor, 'consultation', { type: 'user', id: userId }, {}, call.justification)
+    return {
+      ...summaryOf(row, now),
+      tokens: tokens.map((token) => ({
+        id: token.id,
+        label: token.label,
+        scopes: token.scopes,
+        expiresAt: token.expires_at.toISOString(),
+        revokedAt: token.revoked_at?.toISOString() ?? null,
+      })),
+    }
+  })
+}
+
+/** The organisations whose users the administrator manages (for a new account's organisation). */
+export async function organisationsAdministered(call: Call): Promise<{ id: string; name: string }[]> {
+  await authorised(call, 'user:administer')
+  return call.app.db.query<{ id: string; name: string }>(
+    'SELECT id, name FROM organisation WHERE $1 OR id = $2 ORDER BY name',
+    [call.actor.organisationKind === 'national', call.actor.organisationId],
+  )
+}

@@ -1,29 +1,13 @@
 import type { ForceSource } from '../contracts/impact-output.ts'
 import type { Assessment } from '../domain/impact/assess.ts'
+import { decimal, pence, percent, pounds, valueText, whole } from '../domain/impact/format.ts'
 import type { Percentiles } from '../domain/impact/monte-carlo.ts'
 import type { OneYearResult } from '../domain/impact/one-year.ts'
-import type { CohortValue, Factor } from '../domain/impact/scenario.ts'
 
 // The people-readable report of `dasr impact`: the report's tables as it lays
 // them out (whole pounds; the TOTAL row adds up the rounded rows, as the
 // report's does), how each figure is reached, then any uncertainty,
 // projection and split by force that was asked for.
-
-const whole = (n: number) => Math.round(n).toLocaleString('en-GB')
-const pounds = (n: number) => `£${whole(n)}`
-const pence = (n: number) => `£${n.toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`
-const decimal = (n: number, digits = 2) =>
-  Number.isInteger(n) ? n.toLocaleString('en-GB') : n.toLocaleString('en-GB', { maximumFractionDigits: digits })
-const percent = (rate: number) => `${Number((rate * 100).toPrecision(10))}%`
-
-function factorText(factor: Factor): string {
-  return typeof factor === 'number' ? percent(factor) : `(1 − ${percent(factor.oneMinus)})`
-}
-
-function valueText(value: CohortValue): string | undefined {
-  if ('count' in value) return undefined
-  return [value.base.toLocaleString('en-GB'), ...value.factors.map(factorText)].join(' × ')
-}
 
 /** Rows of cells, the first column left-aligned, the others right-aligned. */
 function table(rows: string[][], indent = ''): string[] {

@@ -142,7 +142,7 @@ export async function impactCommand(args: string[]): Promise<CliResult> {
     ? json(assessmentToJson(assessment, forceSource))
     : (await import('./impact-text.ts')).assessmentText(assessment, forceSource)
   if (values.svg !== undefined) {
-    const svg = (await import('./impact-svg.ts')).assessmentSvg(assessment)
+    const svg = (await import('../domain/impact/charts.ts')).assessmentSvg(assessment)
     try {
       await writeFile(values.svg, svg)
     } catch (error) {

@@ -34,8 +34,7 @@ export async function serve(args: string[]): Promise<void> {
   configureAuthentication(app)
   const loaded = db.kind === 'pglite' ? await populateIfEmpty(app) : undefined
   const demo = db.kind === 'pglite' ? await ensureDemoUsers(db) : undefined
-  const demoSignIn =
-    demo === undefined ? undefined : await ensureDemoSignIn(app, demo.actor, 'registrar@demo-shire.example.test')
+  const demoSignIns = demo === undefined ? [] : await ensureDemoSignIns(app, demo.actor)
 
   const { buildServer } = await import('../api/server.ts')
   const trustProxy = process.env.DASR_TRUST_PROXY?.split(',')
@@ -71,11 +70,15 @@ export async function serve(args: string[]): Promise<void> {
       `            (a token for ${demo.actor.displayName}, registrar of ${demo.actor.organisationId}; valid 1 day)`,
     )
   }
-  if (demoSignIn !== undefined) {
+  if (demoSignIns.length > 0) {
+    lines.push(`  sign in:  ${address}/sign-in with one of these demo accounts (passwords are new at every start):`)
+    for (const { label, signIn } of demoSignIns) {
+      lines.push(`            ${label.padEnd(24)} ${signIn.email}  password ${signIn.password}`)
+      lines.push(`            ${''.padEnd(24)} TOTP secret ${signIn.secret}`)
+    }
     lines.push(
-      `  sign in:  ${demoSignIn.email}, password ${demoSignIn.password} (new at every start)`,
-      `            TOTP secret ${demoSignIn.secret} (add it to an authenticator app, or get the current code`,
-      `            with: npx dasr totp --secret ${demoSignIn.secret}); POST /auth/login, then POST /auth/totp`,
+      '            The security code: add the secret to an authenticator app, or run',
+      '            npx dasr totp --secret SECRET (the JSON API signs in with POST /auth/login, then POST /auth/totp)',
     )
   }
   lines.push('  stop:     Ctrl+C')
@@ -112,6 +115,27 @@ async function populateIfEmpty(app: Awaited<ReturnType<typeof appContext>>): Pro
   const { scan } = await import('../app/compliance.ts')
   const scanned = await scan({ app, actor: systemActor })
   return `${summary.people} synthetic people, ${summary.activeRegistrations} active registrations, ${scanned.newBreaches} suspected breaches (all synthetic)`
+}
+
+/**
+ * Sign-in details for the demonstration force's registrar, an offender
+ * manager with a caseload and a victim liaison officer (the last two exist
+ * once the synthetic population is loaded).
+ */
+async function ensureDemoSignIns(app: Awaited<ReturnType<typeof appContext>>, registrar: Actor) {
+  const { actorFor } = await import('../app/directory.ts')
+  const out = [
+    { label: 'registrar', signIn: await ensureDemoSignIn(app, registrar, 'registrar@demo-shire.example.test') },
+  ]
+  for (const [label, email] of [
+    ['offender manager', 'offender-manager.1@demo-shire.example.test'],
+    ['victim liaison officer', 'victim-liaison-officer.1@demo-shire.example.test'],
+  ] as const) {
+    const row = (await app.db.query<{ id: string }>('SELECT id FROM app_user WHERE email = $1', [email]))[0]
+    const actor = row === undefined ? undefined : await actorFor(app.db, row.id)
+    if (actor !== undefined) out.push({ label, signIn: await ensureDemoSignIn(app, actor, email) })
+  }
+  return out
 }
 
 /** The demonstration force and its users on the embedded register, and a fresh token for its registrar. */

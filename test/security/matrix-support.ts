@@ -611,6 +611,8 @@ export const fixtures: Record<string, Fixture> = {
   // Compliance
   'GET /api/v1/breaches': { phase: read, send: () => ({ query: 'limit=10' }) },
   'GET /api/v1/tasks': { phase: read, send: () => ({}) },
+  'GET /api/v1/caseload': { phase: read, send: () => ({ query: 'scope=organisation' }) },
+  'GET /api/v1/people/search': { phase: read, send: () => ({ query: 'q=Ann' }) },
   'POST /api/v1/compliance/scans': { phase: write, send: () => ({ body: {} }) },
   'POST /api/v1/people/:id/visits': {
     phase: write,

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { partnerShareable } from '../../domain/access/sections.ts'
+import { fold } from '../../domain/search/normalise.ts'
 import {
   cautionSchema,
   convictionSchema,
@@ -249,12 +250,12 @@ export function searchKeysOf(kind: FactKind, data: Record<string, unknown>): { k
   }
 }
 
-/** Lower case, accents removed, one space between words: "José  O'Brien" → "jose o'brien". */
+/**
+ * Lower case, accents removed, one space between words: "José  O'Brien" → "jose o'brien";
+ * other alphabets romanised ("Łukasz" → "lukasz", "Александр" → "aleksandr"), so the search finds them.
+ */
 export function normaliseName(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
+  return fold(name)
     .replace(/[^a-z' -]/g, '')
     .replace(/\s+/g, ' ')
     .trim()

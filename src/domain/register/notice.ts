@@ -50,8 +50,11 @@ export function describePeriod(period: NotificationPeriod | null, lastDay?: Day)
   if ('indefinite' in period) return 'Indefinitely, subject to review (SOA 2003 s.91A-91F).'
   const until = lastDay === undefined ? '' : ` The last day is ${formatDayLong(lastDay)}.`
   if ('untilEndOfOrder' in period) return `For the length of the order (${period.months} months).${until}`
-  const years = period.years > 0 ? `${period.years} year${period.years === 1 ? '' : 's'}` : ''
-  const months = period.months > 0 ? `${period.months} month${period.months === 1 ? '' : 's'}` : ''
+  // `months` is the whole period (a halved 5 years is 30 months), `years` the same in years.
+  const wholeYears = Math.floor(period.months / 12)
+  const restMonths = period.months % 12
+  const years = wholeYears > 0 ? `${wholeYears} year${wholeYears === 1 ? '' : 's'}` : ''
+  const months = restMonths > 0 ? `${restMonths} month${restMonths === 1 ? '' : 's'}` : ''
   return `${[years, months].filter(Boolean).join(' and ')}.${until}`
 }
 

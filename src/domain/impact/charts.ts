@@ -1,10 +1,15 @@
-import type { Assessment } from '../domain/impact/assess.ts'
+import type { Assessment } from './assess.ts'
 
-// The charts of `dasr impact --svg FILE`, in one SVG document: cohort
-// composition, cost range by role, the projection fan chart (with --years) and
-// the tornado of the sensitivity ranking. Each chart is a group with
-// role="img", a title, labelled axes with units, and a text alternative
+// The charts of the impact model: cohort composition, cost range by role, the
+// projection fan chart (with years) and the tornado of the sensitivity
+// ranking. Pure: an assessment in, SVG text out, drawn with presentation
+// attributes only (no style attributes, which the pages' CSP forbids). Each
+// chart has a title, labelled axes with units, and a text alternative
 // (<desc>) that gives the figures drawn. Colours are the GOV.UK palette.
+//
+// `dasr impact --svg FILE` writes them as one document, each chart a group
+// with role="img"; the impact page (src/web) shows each as its own inline
+// <svg role="img">, beside a table of the same figures.
 
 const width = 860
 const left = 300
@@ -36,26 +41,17 @@ export function ticks(max: number, target = 5): number[] {
   return result
 }
 
-let chartCount = 0
-
-interface Frame {
-  top: number
-  height: number
+/** One chart: its title and text alternative, and its drawing in local coordinates (0, 0 at its top left). */
+export interface Chart {
+  key: 'cohort' | 'cost' | 'projection' | 'tornado'
   title: string
   description: string
+  width: number
+  height: number
+  body: string
 }
 
-function chart(frame: Frame, body: string): string {
-  const id = `chart-${++chartCount}`
-  return [
-    `<g role="img" aria-labelledby="${id}-title ${id}-desc" transform="translate(0 ${frame.top})">`,
-    `<title id="${id}-title">${esc(frame.title)}</title>`,
-    `<desc id="${id}-desc">${esc(frame.description)}</desc>`,
-    `<text x="20" y="24" font-size="18" font-weight="bold" fill="${text}">${esc(frame.title)}</text>`,
-    body,
-    '</g>',
-  ].join('\n')
-}
+type Drawn = Omit<Chart, 'key' | 'width'>
 
 /** A horizontal value axis along the bottom of a plot, with grid lines, tick labels and a unit label. */
 function xAxis(plotTop: number, plotHeight: number, max: number, label: string, format: (n: number) => string): string {
@@ -81,7 +77,7 @@ const scaleFor = (max: number) => {
   return (value: number) => r2(left + (value / top) * plotWidth)
 }
 
-function cohortChart(a: Assessment, top: number): { svg: string; height: number } {
+function cohortChart(a: Assessment): Drawn {
   const bars = [a.bounds.conservative, a.bounds.generous]
   const max = Math.max(...bars.map((b) => b.cohort))
   const x = scaleFor(max)
@@ -120,13 +116,10 @@ function cohortChart(a: Assessment, top: number): { svg: string; height: number 
         `${bar.bound}: ${bar.components.map((c) => `${c.label} ${fmt(c.persons)}`).join(', ')}; total ${fmt(bar.cohort)}.`,
     )
     .join(' ')}`
-  return {
-    svg: chart({ top, height, title: 'Cohort composition, year one', description }, parts.join('\n')),
-    height,
-  }
+  return { title: 'Cohort composition, year one', description, height, body: parts.join('\n') }
 }
 
-function costChart(a: Assessment, top: number): { svg: string; height: number } {
+function costChart(a: Assessment): Drawn {
   const c = a.bounds.conservative
   const g = a.bounds.generous
   const rows = [
@@ -163,10 +156,10 @@ function costChart(a: Assessment, top: number): { svg: string; height: number } 
   const description = `Range of the year-one cost of each role, conservative to generous. ${rows
     .map((row) => `${row.label}: ${pounds(row.low)} to ${pounds(row.high)}.`)
     .join(' ')}`
-  return { svg: chart({ top, height, title: 'Cost range by role, year one', description }, parts.join('\n')), height }
+  return { title: 'Cost range by role, year one', description, height, body: parts.join('\n') }
 }
 
-function fanChart(a: Assessment, top: number): { svg: string; height: number } | undefined {
+function fanChart(a: Assessment): Drawn | undefined {
   const projection = a.projection
   if (!projection) return undefined
   const bands = a.monteCarlo?.projection
@@ -253,13 +246,10 @@ function fanChart(a: Assessment, top: number): { svg: string; height: number } |
       }.`
     })
     .join(' ')}`
-  return {
-    svg: chart({ top, height, title: `Projected cost a year over ${years} years`, description }, parts.join('\n')),
-    height,
-  }
+  return { title: `Projected cost a year over ${years} years`, description, height, body: parts.join('\n') }
 }
 
-function tornadoChart(a: Assessment, top: number): { svg: string; height: number } | undefined {
+function tornadoChart(a: Assessment): Drawn | undefined {
   const rows = a.sensitivity.rows.slice(0, 12)
   if (rows.length === 0) return undefined
   const base = a.sensitivity.baseCost
@@ -293,22 +283,38 @@ function tornadoChart(a: Assessment, top: number): { svg: string; height: number
   const description = `Sensitivity of the year-one total cost: each input moved alone from its conservative to its generous bound, the others at their likely values (total ${pounds(base)}). ${rows
     .map((row, i) => `${i + 1}. ${row.label}: ${pounds(row.costAtConservative)} to ${pounds(row.costAtGenerous)}.`)
     .join(' ')}`
-  return {
-    svg: chart({ top, height, title: 'What moves the total most (tornado)', description }, parts.join('\n')),
-    height,
-  }
+  return { title: 'What moves the total most (tornado)', description, height, body: parts.join('\n') }
 }
 
+/** The charts the assessment has: the projection only with years, the tornado only when an input has a range. */
+export function assessmentCharts(a: Assessment): Chart[] {
+  const made: [Chart['key'], Drawn | undefined][] = [
+    ['cohort', cohortChart(a)],
+    ['cost', costChart(a)],
+    ['projection', fanChart(a)],
+    ['tornado', tornadoChart(a)],
+  ]
+  return made.flatMap(([key, drawn]) => (drawn === undefined ? [] : [{ key, width, ...drawn }]))
+}
+
+/** The charts as one SVG document (`dasr impact --svg FILE`), each a group with role="img" and its own text alternative. */
 export function assessmentSvg(a: Assessment): string {
-  chartCount = 0
   const charts: string[] = []
   let top = 10
-  for (const make of [cohortChart, costChart, fanChart, tornadoChart]) {
-    const made = make(a, top)
-    if (made === undefined) continue
-    charts.push(made.svg)
-    top += made.height + 30
-  }
+  assessmentCharts(a).forEach((chart, i) => {
+    const id = `chart-${i + 1}`
+    charts.push(
+      [
+        `<g role="img" aria-labelledby="${id}-title ${id}-desc" transform="translate(0 ${top})">`,
+        `<title id="${id}-title">${esc(chart.title)}</title>`,
+        `<desc id="${id}-desc">${esc(chart.description)}</desc>`,
+        `<text x="20" y="24" font-size="18" font-weight="bold" fill="${text}">${esc(chart.title)}</text>`,
+        chart.body,
+        '</g>',
+      ].join('\n'),
+    )
+    top += chart.height + 30
+  })
   const title = `Impact assessment: ${a.scenario.title}`
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${top}" viewBox="0 0 ${width} ${top}" font-family="Arial, Helvetica, sans-serif">`,
@@ -318,5 +324,25 @@ export function assessmentSvg(a: Assessment): string {
     ...charts,
     '</svg>',
     '',
+  ].join('\n')
+}
+
+/** Where every chart's drawing starts: below the title line, which a page gives as a heading instead. */
+const standaloneTop = 30
+
+/**
+ * One chart as an <svg role="img"> for a web page: its title and text
+ * alternative named by ids made from `id` (unique on the page), no heading of
+ * its own (the page gives one), and a class to scale it to the column.
+ */
+export function chartSvg(chart: Chart, id: string, className = 'app-chart'): string {
+  const height = chart.height - standaloneTop
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" class="${esc(className)}" width="${chart.width}" height="${height}" viewBox="0 ${standaloneTop} ${chart.width} ${height}" role="img" aria-labelledby="${esc(id)}-title ${esc(id)}-desc" font-family="Arial, Helvetica, sans-serif" focusable="false">`,
+    `<title id="${esc(id)}-title">${esc(chart.title)}</title>`,
+    `<desc id="${esc(id)}-desc">${esc(chart.description)}</desc>`,
+    `<rect x="0" y="${standaloneTop}" width="${chart.width}" height="${height}" fill="#ffffff"/>`,
+    chart.body,
+    '</svg>',
   ].join('\n')
 }

@@ -1,0 +1,130 @@
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import nunjucks from 'nunjucks'
+import { csrfOfRequest } from '../api/authenticate.ts'
+import { can } from '../app/access.ts'
+import type { Actor } from '../app/actor.ts'
+
+// Pages are Nunjucks templates on the GOV.UK and MoJ design systems, rendered
+// on the server. Every page gets the same frame: who is signed in, the
+// navigation their roles open, the CSRF token for its forms and the CSP nonce
+// for its one inline script. Autoescaping is on; `| safe` is used only on HTML
+// the templates build themselves.
+
+const require = createRequire(import.meta.url)
+const searchPaths = [
+  join(import.meta.dirname, 'views'),
+  join(dirname(require.resolve('govuk-frontend/package.json')), 'dist'),
+  dirname(require.resolve('@ministryofjustice/frontend/package.json')),
+]
+
+export const serviceName = 'Domestic abuse and stalking register'
+
+let environment: nunjucks.Environment | undefined
+
+export function views(): nunjucks.Environment {
+  if (environment !== undefined) return environment
+  environment = new nunjucks.Environment(new nunjucks.FileSystemLoader(searchPaths, { noCache: false }), {
+    autoescape: true,
+    throwOnUndefined: false,
+    trimBlocks: true,
+    lstripBlocks: true,
+  })
+  environment.addFilter('ukDate', ukDate)
+  environment.addFilter('ukDateTime', ukDateTime)
+  return environment
+}
+
+const months = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+]
+
+/** "2026-11-24" → "24 November 2026" (the GOV.UK style); anything else as it is. */
+export function ukDate(value: unknown): string {
+  if (value === null || value === undefined || value === '') return ''
+  const text = value instanceof Date ? value.toISOString().slice(0, 10) : String(value)
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(text)
+  if (match === null) return text
+  return `${Number(match[3])} ${months[Number(match[2]) - 1]} ${match[1]}`
+}
+
+/** A moment, in London time: "24 November 2026 at 3:05pm". */
+export function ukDateTime(value: unknown): string {
+  if (value === null || value === undefined || value === '') return ''
+  const date = value instanceof Date ? value : new Date(String(value))
+  if (Number.isNaN(date.getTime())) return String(value)
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/London',
+      year: 'numeric',
+      month: 'long',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: '2-digit',
+      hour12: true,
+    })
+      .formatToParts(date)
+      .map((part) => [part.type, part.value]),
+  )
+  return `${parts.day} ${parts.month} ${parts.year} at ${parts.hour}:${parts.minute}${String(parts.dayPeriod).toLowerCase()}`
+}
+
+export interface NavigationItem {
+  text: string
+  href: string
+  active: boolean
+}
+
+/** The primary navigation: only what the signed-in user's roles open. */
+export function navigationFor(actor: Actor | undefined, path: string): NavigationItem[] {
+  if (actor === undefined) return []
+  const items: { text: string; href: string; show: boolean }[] = [
+    { text: 'Caseload', href: '/caseload', show: can(actor, 'person:read') },
+    { text: 'Search', href: '/search', show: can(actor, 'person:search') },
+    { text: 'Add a person', href: '/people/new', show: can(actor, 'person:write') },
+    { text: 'Impact assessment', href: '/impact', show: true },
+    { text: 'Audit trail', href: '/audit', show: can(actor, 'audit:search') },
+    { text: 'Users', href: '/admin/users', show: can(actor, 'user:administer') },
+  ]
+  return items
+    .filter((item) => item.show)
+    .map(({ text, href }) => ({ text, href, active: path === href || path.startsWith(`${href}/`) }))
+}
+
+export interface PageContext {
+  [key: string]: unknown
+}
+
+/** Renders a page into the reply, with the frame every page shares. */
+export function render(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  template: string,
+  context: PageContext = {},
+  status = 200,
+): FastifyReply {
+  const actor = request.actor
+  const path = request.url.split('?')[0] ?? '/'
+  const html = views().render(template, {
+    serviceName,
+    cspNonce: reply.cspNonce,
+    csrfToken: csrfOfRequest(request) ?? context.csrfToken,
+    actor,
+    navigation: navigationFor(actor, path),
+    currentPath: path,
+    ...context,
+  })
+  return reply.code(status).type('text/html; charset=utf-8').send(html)
+}
