@@ -5,6 +5,7 @@ import nunjucks from 'nunjucks'
 import { csrfOfRequest } from '../api/authenticate.ts'
 import { can } from '../app/access.ts'
 import type { Actor } from '../app/actor.ts'
+import { formatDayLong, parseDay } from '../domain/dates/day.ts'
 
 // Pages are Nunjucks templates on the GOV.UK and MoJ design systems, rendered
 // on the server. Every page gets the same frame: who is signed in, the
@@ -36,28 +37,12 @@ export function views(): nunjucks.Environment {
   return environment
 }
 
-const months = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-]
-
 /** "2026-11-24" → "24 November 2026" (the GOV.UK style); anything else as it is. */
 export function ukDate(value: unknown): string {
   if (value === null || value === undefined || value === '') return ''
   const text = value instanceof Date ? value.toISOString().slice(0, 10) : String(value)
-  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(text)
-  if (match === null) return text
-  return `${Number(match[3])} ${months[Number(match[2]) - 1]} ${match[1]}`
+  const parsed = parseDay(text.slice(0, 10))
+  return parsed === undefined ? text : formatDayLong(parsed)
 }
 
 /** A moment, in London time: "24 November 2026 at 3:05pm". */
