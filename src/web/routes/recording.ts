@@ -1,9 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { ApiServer } from '../../api/route-kit.ts'
+import type { Action } from '../../app/access.ts'
 import { decideBreach, recordVisit } from '../../app/compliance.ts'
-import type { AppContext } from '../../app/context.ts'
-import { Conflict, StaleWrite, ValidationFailed } from '../../app/errors.ts'
+import type { AppContext, Call } from '../../app/context.ts'
+import { Conflict, StaleWrite } from '../../app/errors.ts'
 import { addFact, supersedeFact } from '../../app/people.ts'
 import {
   type ActiveRegistration,
@@ -11,9 +12,11 @@ import {
   breachToDecide,
   type RecordingSubject,
   recordingSubject,
+  type SubjectPerson,
 } from '../../app/recording-view.ts'
 import { recordNotification } from '../../app/registration.ts'
 import { formatDay } from '../../domain/dates/day.ts'
+import { type FieldLabels, href, oneError, reasonOf, submitted } from '../form-kit.ts'
 import {
   addError,
   dateParts,
@@ -26,7 +29,6 @@ import {
   pageCall,
   partsOf,
   readDate,
-  serviceErrors,
 } from '../page-kit.ts'
 import { render, ukDate } from '../view.ts'
 
@@ -1154,24 +1156,13 @@ const chooseField = (registration: ActiveRegistration): RadiosField => {
 const paramsOf = (request: FastifyRequest) => request.params as { id: string }
 const queryOf = (request: FastifyRequest) => (request.query ?? {}) as Record<string, unknown>
 
-/** The user's reason for consulting this record (DPA 2018 s.62), from the form or the link. */
-function becauseOf(request: FastifyRequest): string | undefined {
-  const body = request.body as Record<string, unknown> | undefined
-  for (const value of [body?.because, queryOf(request).because]) {
-    if (typeof value === 'string' && value.trim().length >= 3) return value.trim()
-  }
-  return undefined
-}
-
-const withQuery = (path: string, query: Record<string, string>) => `${path}?${new URLSearchParams(query).toString()}`
-
 /** The person's obligations page, where every recording ends (with a confirmation) and every form goes back to. */
 const obligationsPage = (personId: string, because: string, done?: string) =>
-  withQuery(`/people/${personId}/obligations`, { ...(done === undefined ? {} : { done }), because })
+  href(`/people/${personId}/obligations`, { done, because })
 
 /** A risk assessment or plan is read back where it is shown: the record's Risk part. */
 const riskPage = (personId: string, because: string, done: string) =>
-  withQuery(`/people/${personId}/risk`, { done, because })
+  href(`/people/${personId}/risk`, { done, because })
 
 /**
  * Without a reason, the page asks for one and comes back to itself with it
@@ -1198,60 +1189,107 @@ function askReason(request: FastifyRequest, reply: FastifyReply) {
   )
 }
 
-const caption = (person: RecordingSubject['person']) => `${person.name}, ${person.reference}`
+// ---------------------------------------------------------------------------
+// One form page: its routes, how it is shown, how it is saved.
+
+const caption = (person: SubjectPerson) => `${person.name}, ${person.reference}`
+
+/** A form's request once the reader's reason is known, with the service call made as them. */
+interface FormVisit {
+  request: FastifyRequest
+  reply: FastifyReply
+  /** The record in the path: the person, or the breach. */
+  id: string
+  because: string
+  call: Call
+}
+
+/**
+ * The two routes of a form: GET shows it, POST checks and saves it. Both
+ * need the reader's reason first: without one, the GET asks for it and the
+ * POST goes back to the GET (which asks). Only the GET reads personal data
+ * before anything is saved; a POST's page again after a refusal is audited
+ * by the service that reads it.
+ */
+function formRoutes(
+  server: ApiServer,
+  app: AppContext,
+  route: { url: string; action: Action; path: (id: string) => string },
+  handlers: { show: (visit: FormVisit) => Promise<unknown>; save: (visit: FormVisit) => Promise<unknown> },
+) {
+  const visit = (request: FastifyRequest, reply: FastifyReply, because: string): FormVisit => ({
+    request,
+    reply,
+    id: paramsOf(request).id,
+    because,
+    call: pageCall(app, request, because),
+  })
+  server.get(route.url, page({ action: route.action, personal: true }), async (request, reply) => {
+    const because = reasonOf(request)
+    if (because === undefined) return askReason(request, reply)
+    return handlers.show(visit(request, reply, because))
+  })
+  server.post(route.url, page({ action: route.action, personal: false }), async (request, reply) => {
+    const because = reasonOf(request)
+    if (because === undefined) return reply.redirect(route.path(paramsOf(request).id), 303)
+    return handlers.save(visit(request, reply, because))
+  })
+}
+
+/** What a form is shown with: what was entered, its problems, and the status to send. */
+interface Showing {
+  shown: Entered
+  errors: FormErrors
+  status: number
+}
+
+/** A form opened afresh, filled with `shown`. */
+const fresh = (shown: Entered = nothingEntered()): Showing => ({ shown, errors: noErrors(), status: 200 })
 
 interface FormPage {
   pageTitle: string
-  caption: string
+  /** Whose record it is: the caption, and the page the form goes back to unless `backLink` says otherwise. */
+  person: SubjectPerson
   intro?: string[]
   summary?: { caption: string; rows: { key: { text: string }; value: { text: string } }[] }
   action: string
-  hidden: Record<string, string>
+  /** Sent back with the form, after the reason. */
+  hidden?: Record<string, string>
   fields: readonly Field[]
-  shown: Entered
-  errors: FormErrors
   submitText: string
-  backLink: string
+  backLink?: string
 }
 
-function showForm(request: FastifyRequest, reply: FastifyReply, form: FormPage, status: number) {
+function showForm(visit: FormVisit, form: FormPage, { shown, errors, status }: Showing) {
+  const hidden = { because: visit.because, ...form.hidden }
   return render(
-    request,
-    reply,
+    visit.request,
+    visit.reply,
     'recording/form.njk',
     {
       pageTitle: form.pageTitle,
-      caption: form.caption,
+      caption: caption(form.person),
       intro: form.intro ?? [],
       summary: form.summary,
       action: form.action,
-      hidden: Object.entries(form.hidden).map(([name, value]) => ({ name, value })),
-      fieldViews: fieldViews(form.fields, form.shown, form.errors),
+      hidden: Object.entries(hidden).map(([name, value]) => ({ name, value })),
+      fieldViews: fieldViews(form.fields, shown, errors),
       submitText: form.submitText,
-      backLink: form.backLink,
-      errorList: form.errors.errorList,
-      errors: form.errors.errors,
+      backLink: form.backLink ?? obligationsPage(form.person.id, visit.because),
+      errorList: errors.errorList,
+      errors: errors.errors,
     },
     status,
   )
 }
 
 /** A refusal that is not about one field: the record moved on, or is no longer in a state to take this. */
-function formProblem(message: string, anchor = 'form'): FormErrors {
-  return addError(noErrors(), 'form', message, anchor)
-}
-
-/** Problems the service found, as the form's errors; other failures are the error page's. */
-function refusal(error: unknown, labels: Record<string, { field: string; label: string }>) {
-  if (error instanceof ValidationFailed) return { errors: serviceErrors(error.problems, labels), status: 422 }
-  if (error instanceof StaleWrite || error instanceof Conflict)
-    return { errors: formProblem(staleMessage), status: 409 }
-  throw error
-}
+const overtaken = (error: unknown) =>
+  error instanceof StaleWrite || error instanceof Conflict ? oneError('form', staleMessage) : undefined
 
 /** Service field names to the form's fields and their words, for messages the page did not catch first. */
-function labelsOf(fields: readonly Field[], prefix = '', extra: Record<string, { field: string; label: string }> = {}) {
-  const labels: Record<string, { field: string; label: string }> = {}
+function labelsOf(fields: readonly Field[], prefix = '', extra: FieldLabels = {}) {
+  const labels: FieldLabels = {}
   for (const field of fields) {
     if (field.type === 'heading') continue
     labels[`${prefix}${field.name}`] = { field: field.name, label: field.label.replace(/ \(optional\)$/, '') }
@@ -1259,11 +1297,29 @@ function labelsOf(fields: readonly Field[], prefix = '', extra: Record<string, {
   return { ...labels, ...extra }
 }
 
-const todayOf = (app: AppContext) => formatDay(app.today())
+/** Saves a checked form: only when it has no problems; a refusal comes back as the form's errors. */
+async function save(read: ReadForm, send: () => Promise<unknown>, labels: FieldLabels) {
+  if (hasErrors(read.errors)) return { saved: false as const, errors: read.errors, status: 422 }
+  return submitted(send, labels, overtaken)
+}
 
-/** The version of the record a form was opened at: a missing or altered one is never taken as current. */
-const versionOf = (fields: Record<string, string>) =>
-  /^\d{1,9}$/.test(fields.version ?? '') ? Number(fields.version) : undefined
+/**
+ * Saves a form on a versioned record: as `save`, and only at the version it
+ * was opened at; a missing or altered one is never taken as current.
+ */
+async function saveAt(
+  read: ReadForm,
+  fields: Record<string, string>,
+  send: (expected: number) => Promise<unknown>,
+  labels: FieldLabels,
+) {
+  const version = /^\d{1,9}$/.test(fields.version ?? '') ? Number(fields.version) : undefined
+  if (hasErrors(read.errors)) return { saved: false as const, errors: read.errors, status: 422 }
+  if (version === undefined) return { saved: false as const, errors: oneError('form', staleMessage), status: 409 }
+  return submitted(() => send(version), labels, overtaken)
+}
+
+const todayOf = (app: AppContext) => formatDay(app.today())
 
 // ---------------------------------------------------------------------------
 // The pages
@@ -1278,175 +1334,120 @@ export function recordingPages(server: ApiServer, app: AppContext): void {
 function notificationPages(server: ApiServer, app: AppContext) {
   const path = (personId: string) => `/people/${personId}/notifications/new`
 
-  const noRegistration = (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    subject: RecordingSubject,
-    because: string,
-    status: number,
-  ) =>
+  const noRegistration = (visit: FormVisit, subject: RecordingSubject, status: number) =>
     render(
-      request,
-      reply,
+      visit.request,
+      visit.reply,
       'recording/no-registration.njk',
       {
         pageTitle: `${subject.person.name} has no active registration`,
         caption: caption(subject.person),
-        backLink: obligationsPage(subject.person.id, because),
+        backLink: obligationsPage(subject.person.id, visit.because),
       },
       status,
     )
 
-  const choose = (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    subject: RecordingSubject,
-    registration: ActiveRegistration,
-    because: string,
-    chosen: string,
-    errors: FormErrors,
-    status: number,
-  ) =>
+  const choose = (visit: FormVisit, subject: RecordingSubject, registration: ActiveRegistration, showing: Showing) =>
     showForm(
-      request,
-      reply,
+      visit,
       {
         pageTitle: 'Record a notification',
-        caption: caption(subject.person),
+        person: subject.person,
         intro: registration.notificationDuties
           ? []
           : ['This registration has no notification requirements, but you can still record what they have told you.'],
         action: path(subject.person.id),
-        hidden: { because, step: 'choose' },
+        hidden: { step: 'choose' },
         fields: [chooseField(registration)],
-        shown: nothingEntered({ kind: chosen }),
-        errors,
         submitText: 'Continue',
-        backLink: obligationsPage(subject.person.id, because),
       },
-      status,
+      showing,
     )
 
-  const details = (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    subject: RecordingSubject,
-    kind: NotificationKind,
-    because: string,
-    shown: Entered,
-    errors: FormErrors,
-    status: number,
-  ) =>
+  const details = (visit: FormVisit, subject: RecordingSubject, kind: NotificationKind, showing: Showing) =>
     showForm(
-      request,
-      reply,
+      visit,
       {
         pageTitle: kind.title,
-        caption: caption(subject.person),
+        person: subject.person,
         intro: kind.intro === undefined ? [] : [kind.intro],
         action: path(subject.person.id),
-        hidden: { because, step: 'record', kind: kind.id },
+        hidden: { step: 'record', kind: kind.id },
         fields: [...kind.fields, ...notificationDetails],
-        shown,
-        errors,
         submitText: 'Record notification',
-        backLink: withQuery(path(subject.person.id), { because }),
+        backLink: href(path(subject.person.id), { because: visit.because }),
       },
-      status,
+      showing,
     )
 
-  server.get(
-    '/people/:id/notifications/new',
-    page({ action: 'notification:record', personal: true }),
-    async (request, reply) => {
-      const personId = paramsOf(request).id
-      const because = becauseOf(request)
-      if (because === undefined) return askReason(request, reply)
-      const subject = await recordingSubject(pageCall(app, request, because), personId)
-      const registration = subject.registration
-      if (registration === null) return noRegistration(request, reply, subject, because, 200)
-      const kind = kindsFor(registration).find((k) => k.id === queryOf(request).kind)
-      if (kind === undefined) return choose(request, reply, subject, registration, because, '', noErrors(), 200)
-      const shown = nothingEntered(dateInto('receivedOn', todayOf(app)))
-      return details(request, reply, subject, kind, because, shown, noErrors(), 200)
-    },
-  )
-
-  server.post(
-    '/people/:id/notifications/new',
-    page({ action: 'notification:record', personal: false }),
-    async (request, reply) => {
-      const personId = paramsOf(request).id
-      const because = becauseOf(request)
-      if (because === undefined) return reply.redirect(path(personId), 303)
-      const call = pageCall(app, request, because)
-      const fields = formFields(request.body)
-      const subject = await recordingSubject(call, personId)
-      const registration = subject.registration
-      if (registration === null) return noRegistration(request, reply, subject, because, 409)
-      const kind = kindsFor(registration).find((k) => k.id === fields.kind)
-      if (kind === undefined) {
-        return choose(
-          request,
-          reply,
-          subject,
-          registration,
-          because,
-          '',
-          formProblemFor('kind', 'Select what has changed'),
-          422,
-        )
-      }
-      if (fields.step !== 'record') {
-        return reply.redirect(withQuery(path(personId), { kind: kind.id, because }), 303)
-      }
-      const allFields = [...kind.fields, ...notificationDetails]
-      const shown = entered(request.body, allFields)
-      const read = readForm(allFields, shown, todayOf(app))
-      const eventField = kind.fields.find((field) => field.name === 'eventDate')
-      const { receivedOn, eventDate, departureDate, returnDate } = read.values
-      if (eventField !== undefined && eventDate !== undefined && receivedOn !== undefined && eventDate > receivedOn) {
-        addError(
-          read.errors,
-          'eventDate',
-          `${eventField.label} must be the same as or before the date the notification was made`,
-        )
-      }
-      if (departureDate !== undefined && returnDate !== undefined && returnDate < departureDate) {
-        addError(read.errors, 'returnDate', 'Date of return must be the same as or after the date of departure')
-      }
-      if (read.values.firstStayed !== undefined && eventDate !== undefined && read.values.firstStayed > eventDate) {
-        addError(
-          read.errors,
-          'firstStayed',
-          'Date they first stayed there must be the same as or before the date they had stayed there for 7 days',
-        )
-      }
-      if (hasErrors(read.errors)) return details(request, reply, subject, kind, because, shown, read.errors, 422)
-      const body = {
-        ...kind.body(read.values, registration),
-        receivedOn: receivedOn as string,
-        ...optional('station', read.values.station),
-      }
-      try {
-        await recordNotification(call, registration.id, body)
-      } catch (error) {
+  formRoutes(
+    server,
+    app,
+    { url: '/people/:id/notifications/new', action: 'notification:record', path },
+    {
+      show: async (visit) => {
+        const subject = await recordingSubject(visit.call, visit.id)
+        const registration = subject.registration
+        if (registration === null) return noRegistration(visit, subject, 200)
+        const kind = kindsFor(registration).find((k) => k.id === queryOf(visit.request).kind)
+        if (kind === undefined) return choose(visit, subject, registration, fresh(nothingEntered({ kind: '' })))
+        return details(visit, subject, kind, fresh(nothingEntered(dateInto('receivedOn', todayOf(app)))))
+      },
+      save: async (visit) => {
+        const { request, reply, id: personId, because, call } = visit
+        const fields = formFields(request.body)
+        const subject = await recordingSubject(call, personId)
+        const registration = subject.registration
+        if (registration === null) return noRegistration(visit, subject, 409)
+        const kind = kindsFor(registration).find((k) => k.id === fields.kind)
+        if (kind === undefined) {
+          const errors = oneError('kind', 'Select what has changed')
+          return choose(visit, subject, registration, { shown: nothingEntered({ kind: '' }), errors, status: 422 })
+        }
+        if (fields.step !== 'record') return reply.redirect(href(path(personId), { kind: kind.id, because }), 303)
+        const allFields = [...kind.fields, ...notificationDetails]
+        const shown = entered(request.body, allFields)
+        const read = readForm(allFields, shown, todayOf(app))
+        const eventField = kind.fields.find((field) => field.name === 'eventDate')
+        const { receivedOn, eventDate, departureDate, returnDate } = read.values
+        if (eventField !== undefined && eventDate !== undefined && receivedOn !== undefined && eventDate > receivedOn) {
+          addError(
+            read.errors,
+            'eventDate',
+            `${eventField.label} must be the same as or before the date the notification was made`,
+          )
+        }
+        if (departureDate !== undefined && returnDate !== undefined && returnDate < departureDate) {
+          addError(read.errors, 'returnDate', 'Date of return must be the same as or after the date of departure')
+        }
+        if (read.values.firstStayed !== undefined && eventDate !== undefined && read.values.firstStayed > eventDate) {
+          addError(
+            read.errors,
+            'firstStayed',
+            'Date they first stayed there must be the same as or before the date they had stayed there for 7 days',
+          )
+        }
         const labels = labelsOf(allFields, '', {
           ...labelsOf(kind.fields, 'facts[0].'),
           'facts[0].validFrom': { field: 'eventDate', label: eventField?.label ?? 'Date' },
           facts: { field: 'form', label: 'The details' },
           items: { field: 'form', label: 'The details' },
         })
-        const { errors, status } = refusal(error, labels)
-        return details(request, reply, subject, kind, because, shown, errors, status)
-      }
-      return reply.redirect(obligationsPage(personId, because, 'notification'), 303)
+        const outcome = await save(
+          read,
+          () =>
+            recordNotification(call, registration.id, {
+              ...kind.body(read.values, registration),
+              receivedOn: receivedOn as string,
+              ...optional('station', read.values.station),
+            }),
+          labels,
+        )
+        if (outcome.saved) return reply.redirect(obligationsPage(personId, because, 'notification'), 303)
+        return details(visit, subject, kind, { shown, ...outcome })
+      },
     },
   )
-}
-
-function formProblemFor(field: string, message: string): FormErrors {
-  return addError(noErrors(), field, message)
 }
 
 // ---------------------------------------------------------------------------
@@ -1475,64 +1476,49 @@ const visitFields: Field[] = [
 
 function visitPages(server: ApiServer, app: AppContext) {
   const path = (personId: string) => `/people/${personId}/visits/new`
-  const show = (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    subject: RecordingSubject,
-    because: string,
-    shown: Entered,
-    errors: FormErrors,
-    status: number,
-  ) =>
+  const show = (visit: FormVisit, subject: RecordingSubject, showing: Showing) =>
     showForm(
-      request,
-      reply,
+      visit,
       {
         pageTitle: 'Record a home visit',
-        caption: caption(subject.person),
+        person: subject.person,
         action: path(subject.person.id),
-        hidden: { because },
         fields: visitFields,
-        shown,
-        errors,
         submitText: 'Record visit',
-        backLink: obligationsPage(subject.person.id, because),
       },
-      status,
+      showing,
     )
 
-  server.get('/people/:id/visits/new', page({ action: 'visit:record', personal: true }), async (request, reply) => {
-    const personId = paramsOf(request).id
-    const because = becauseOf(request)
-    if (because === undefined) return askReason(request, reply)
-    const subject = await recordingSubject(pageCall(app, request, because), personId)
-    return show(request, reply, subject, because, nothingEntered(dateInto('visitedOn', todayOf(app))), noErrors(), 200)
-  })
-
-  server.post('/people/:id/visits/new', page({ action: 'visit:record', personal: false }), async (request, reply) => {
-    const personId = paramsOf(request).id
-    const because = becauseOf(request)
-    if (because === undefined) return reply.redirect(path(personId), 303)
-    const call = pageCall(app, request, because)
-    const shown = entered(request.body, visitFields)
-    const read = readForm(visitFields, shown, todayOf(app))
-    let failure = read.errors
-    let status = 422
-    if (!hasErrors(read.errors)) {
-      try {
-        await recordVisit(call, personId, {
-          visitedOn: read.values.visitedOn,
-          outcome: read.values.outcome,
-          ...optional('notes', read.values.notes),
-        })
-        return reply.redirect(obligationsPage(personId, because, 'visit'), 303)
-      } catch (error) {
-        ;({ errors: failure, status } = refusal(error, labelsOf(visitFields)))
-      }
-    }
-    const subject = await recordingSubject(call, personId)
-    return show(request, reply, subject, because, shown, failure, status)
-  })
+  formRoutes(
+    server,
+    app,
+    { url: '/people/:id/visits/new', action: 'visit:record', path },
+    {
+      show: async (visit) =>
+        show(
+          visit,
+          await recordingSubject(visit.call, visit.id),
+          fresh(nothingEntered(dateInto('visitedOn', todayOf(app)))),
+        ),
+      save: async (visit) => {
+        const { request, reply, id: personId, because, call } = visit
+        const shown = entered(request.body, visitFields)
+        const read = readForm(visitFields, shown, todayOf(app))
+        const outcome = await save(
+          read,
+          () =>
+            recordVisit(call, personId, {
+              visitedOn: read.values.visitedOn,
+              outcome: read.values.outcome,
+              ...optional('notes', read.values.notes),
+            }),
+          labelsOf(visitFields),
+        )
+        if (outcome.saved) return reply.redirect(obligationsPage(personId, because, 'visit'), 303)
+        return show(visit, await recordingSubject(call, personId), { shown, ...outcome })
+      },
+    },
+  )
 }
 
 // ---------------------------------------------------------------------------
@@ -1597,67 +1583,56 @@ function breachSummary(found: BreachToDecide) {
 
 function breachPages(server: ApiServer, app: AppContext) {
   const path = (breachId: string) => `/breaches/${breachId}/outcome`
-  const show = (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    found: BreachToDecide,
-    because: string,
-    shown: Entered,
-    errors: FormErrors,
-    status: number,
-  ) => {
+  const show = (visit: FormVisit, found: BreachToDecide, showing: Showing) => {
     const closed = found.breach.status === 'closed'
     return showForm(
-      request,
-      reply,
+      visit,
       {
         pageTitle: closed ? 'This suspected breach already has an outcome' : 'Record the outcome of a suspected breach',
-        caption: caption(found.person),
+        person: found.person,
         summary: breachSummary(found),
         action: path(found.breach.id),
-        hidden: { because, version: String(found.breach.version), personId: found.person.id },
+        hidden: { version: String(found.breach.version), personId: found.person.id },
         fields: closed ? [] : breachFields,
-        shown,
-        errors,
         submitText: closed ? '' : 'Record outcome',
-        backLink: obligationsPage(found.person.id, because),
       },
-      status,
+      showing,
     )
   }
 
-  server.get('/breaches/:id/outcome', page({ action: 'breach:decide', personal: true }), async (request, reply) => {
-    const breachId = paramsOf(request).id
-    const because = becauseOf(request)
-    if (because === undefined) return askReason(request, reply)
-    const found = await breachToDecide(pageCall(app, request, because), breachId)
-    return show(request, reply, found, because, nothingEntered(dateInto('decidedOn', todayOf(app))), noErrors(), 200)
-  })
-
-  server.post('/breaches/:id/outcome', page({ action: 'breach:decide', personal: false }), async (request, reply) => {
-    const breachId = paramsOf(request).id
-    const because = becauseOf(request)
-    if (because === undefined) return reply.redirect(path(breachId), 303)
-    const call = pageCall(app, request, because)
-    const fields = formFields(request.body)
-    const shown = entered(request.body, breachFields)
-    const read = readForm(breachFields, shown, todayOf(app))
-    const outcome = await attempt(
-      read,
-      versionOf(fields),
-      async (expected) => {
-        await decideBreach(call, breachId, expected, {
-          outcome: read.values.outcome,
-          decidedOn: read.values.decidedOn,
-          notes: read.values.notes,
-        })
+  formRoutes(
+    server,
+    app,
+    { url: '/breaches/:id/outcome', action: 'breach:decide', path },
+    {
+      show: async (visit) =>
+        show(
+          visit,
+          await breachToDecide(visit.call, visit.id),
+          fresh(nothingEntered(dateInto('decidedOn', todayOf(app)))),
+        ),
+      save: async (visit) => {
+        const { request, reply, id: breachId, because, call } = visit
+        const shown = entered(request.body, breachFields)
+        const read = readForm(breachFields, shown, todayOf(app))
+        const outcome = await saveAt(
+          read,
+          shown.fields,
+          (expected) =>
+            decideBreach(call, breachId, expected, {
+              outcome: read.values.outcome,
+              decidedOn: read.values.decidedOn,
+              notes: read.values.notes,
+            }),
+          labelsOf(breachFields),
+        )
+        if (outcome.saved) {
+          return reply.redirect(obligationsPage(shown.fields.personId ?? '', because, 'breach-outcome'), 303)
+        }
+        return show(visit, await breachToDecide(call, breachId), { shown, ...outcome })
       },
-      labelsOf(breachFields),
-    )
-    if (outcome.saved) return reply.redirect(obligationsPage(fields.personId ?? '', because, 'breach-outcome'), 303)
-    const found = await breachToDecide(call, breachId)
-    return show(request, reply, found, because, shown, outcome.errors, outcome.status)
-  })
+    },
+  )
 }
 
 // ---------------------------------------------------------------------------
@@ -1769,91 +1744,55 @@ function riskPages(server: ApiServer, app: AppContext) {
   const assessmentPath = (personId: string) => `/people/${personId}/risk-assessments/new`
   const planPath = (personId: string) => `/people/${personId}/risk-management-plans/new`
 
-  const showAssessment = (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    subject: RecordingSubject,
-    because: string,
-    shown: Entered,
-    errors: FormErrors,
-    status: number,
-  ) =>
+  const showAssessment = (visit: FormVisit, subject: RecordingSubject, showing: Showing) =>
     showForm(
-      request,
-      reply,
+      visit,
       {
         pageTitle: 'Record a risk assessment',
-        caption: caption(subject.person),
+        person: subject.person,
         action: assessmentPath(subject.person.id),
-        hidden: { because, version: String(subject.person.version) },
+        hidden: { version: String(subject.person.version) },
         fields: riskAssessmentFields,
-        shown,
-        errors,
         submitText: 'Record risk assessment',
-        backLink: obligationsPage(subject.person.id, because),
       },
-      status,
+      showing,
     )
 
-  server.get(
-    '/people/:id/risk-assessments/new',
-    page({ action: 'person:write', personal: true }),
-    async (request, reply) => {
-      const personId = paramsOf(request).id
-      const because = becauseOf(request)
-      if (because === undefined) return askReason(request, reply)
-      const subject = await recordingSubject(pageCall(app, request, because), personId)
-      return showAssessment(request, reply, subject, because, nothingEntered(), noErrors(), 200)
+  formRoutes(
+    server,
+    app,
+    { url: '/people/:id/risk-assessments/new', action: 'person:write', path: assessmentPath },
+    {
+      show: async (visit) => showAssessment(visit, await recordingSubject(visit.call, visit.id), fresh()),
+      save: async (visit) => {
+        const { request, reply, id: personId, because, call } = visit
+        const shown = entered(request.body, riskAssessmentFields)
+        const read = readForm(riskAssessmentFields, shown, todayOf(app))
+        const outcome = await saveAt(
+          read,
+          shown.fields,
+          (expected) =>
+            addFact(call, personId, expected, {
+              kind: 'risk-assessment',
+              date: read.values.date,
+              tool: read.values.tool,
+              ...(read.values.rosh === 'not-given' ? {} : { rosh: read.values.rosh }),
+            }),
+          labelsOf(riskAssessmentFields),
+        )
+        if (outcome.saved) return reply.redirect(riskPage(personId, because, 'risk-assessment'), 303)
+        return showAssessment(visit, await recordingSubject(call, personId), { shown, ...outcome })
+      },
     },
   )
 
-  server.post(
-    '/people/:id/risk-assessments/new',
-    page({ action: 'person:write', personal: false }),
-    async (request, reply) => {
-      const personId = paramsOf(request).id
-      const because = becauseOf(request)
-      if (because === undefined) return reply.redirect(assessmentPath(personId), 303)
-      const call = pageCall(app, request, because)
-      const shown = entered(request.body, riskAssessmentFields)
-      const read = readForm(riskAssessmentFields, shown, todayOf(app))
-      const version = versionOf(shown.fields)
-      const outcome = await attempt(
-        read,
-        version,
-        async (expected) => {
-          await addFact(call, personId, expected, {
-            kind: 'risk-assessment',
-            date: read.values.date,
-            tool: read.values.tool,
-            ...(read.values.rosh === 'not-given' ? {} : { rosh: read.values.rosh }),
-          })
-        },
-        labelsOf(riskAssessmentFields),
-      )
-      if (outcome.saved) return reply.redirect(riskPage(personId, because, 'risk-assessment'), 303)
-      const subject = await recordingSubject(call, personId)
-      return showAssessment(request, reply, subject, because, shown, outcome.errors, outcome.status)
-    },
-  )
-
-  const showPlan = (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    subject: RecordingSubject,
-    because: string,
-    rows: number,
-    shown: Entered,
-    errors: FormErrors,
-    status: number,
-  ) => {
+  const showPlan = (visit: FormVisit, subject: RecordingSubject, rows: number, showing: Showing) => {
     const replacing = subject.plan !== null
     return showForm(
-      request,
-      reply,
+      visit,
       {
         pageTitle: replacing ? 'Update the risk management plan' : 'Record a risk management plan',
-        caption: caption(subject.person),
+        person: subject.person,
         intro: replacing
           ? [
               'The form shows the current plan. Your changes replace it; the current plan is kept in the record’s history.',
@@ -1861,115 +1800,82 @@ function riskPages(server: ApiServer, app: AppContext) {
           : [],
         action: planPath(subject.person.id),
         hidden: {
-          because,
           version: String(subject.person.version),
           rows: String(rows),
           ...(subject.plan === null ? {} : { planId: subject.plan.id }),
         },
         fields: planFields(rows, replacing),
-        shown,
-        errors,
         submitText: 'Save plan',
-        backLink: obligationsPage(subject.person.id, because),
       },
-      status,
+      showing,
     )
   }
 
-  server.get(
-    '/people/:id/risk-management-plans/new',
-    page({ action: 'person:write', personal: true }),
-    async (request, reply) => {
-      const personId = paramsOf(request).id
-      const because = becauseOf(request)
-      if (because === undefined) return askReason(request, reply)
-      const subject = await recordingSubject(pageCall(app, request, because), personId)
-      const plan = subject.plan
-      const rows = Math.min(maxActions, Math.max(3, (plan?.actions.length ?? 0) + 1))
-      const fields: Record<string, string> = {}
-      const lists: Record<string, string[]> = {}
-      if (plan !== null) {
-        fields.summary = plan.summary
-        plan.actions.slice(0, maxActions).forEach((action, index) => {
-          fields[`action${index + 1}`] = action.action
-          fields[`owner${index + 1}`] = action.owner
-          Object.assign(fields, dateInto(`due${index + 1}`, action.dueOn))
-        })
-        Object.assign(fields, dateInto('reviewOn', plan.reviewOn))
-        lists.sharedWithPartners = plan.sharedWithPartners
-      }
-      return showPlan(request, reply, subject, because, rows, nothingEntered(fields, lists), noErrors(), 200)
+  formRoutes(
+    server,
+    app,
+    { url: '/people/:id/risk-management-plans/new', action: 'person:write', path: planPath },
+    {
+      show: async (visit) => {
+        const subject = await recordingSubject(visit.call, visit.id)
+        const plan = subject.plan
+        const rows = Math.min(maxActions, Math.max(3, (plan?.actions.length ?? 0) + 1))
+        const fields: Record<string, string> = {}
+        const lists: Record<string, string[]> = {}
+        if (plan !== null) {
+          fields.summary = plan.summary
+          plan.actions.slice(0, maxActions).forEach((action, index) => {
+            fields[`action${index + 1}`] = action.action
+            fields[`owner${index + 1}`] = action.owner
+            Object.assign(fields, dateInto(`due${index + 1}`, action.dueOn))
+          })
+          Object.assign(fields, dateInto('reviewOn', plan.reviewOn))
+          lists.sharedWithPartners = plan.sharedWithPartners
+        }
+        return showPlan(visit, subject, rows, fresh(nothingEntered(fields, lists)))
+      },
+      save: async (visit) => {
+        const { request, reply, id: personId, because, call } = visit
+        const raw = formFields(request.body)
+        const rows = Math.min(maxActions, Math.max(3, Number.parseInt(raw.rows ?? '', 10) || 3))
+        const planId = (raw.planId ?? '') === '' ? undefined : raw.planId
+        const fields = planFields(rows, planId !== undefined)
+        const shown = entered(request.body, fields)
+        const read = readForm(fields, shown, todayOf(app))
+        const actions: { action: string; owner: string; dueOn?: string }[] = []
+        for (let n = 1; n <= rows; n++) {
+          const action = read.values[`action${n}`]
+          const owner = read.values[`owner${n}`]
+          const dueOn = read.values[`due${n}`]
+          if (action === undefined && owner === undefined && dueOn === undefined) continue
+          if (action === undefined)
+            addError(read.errors, `action${n}`, `Enter action ${n}, or clear who will do it and when`)
+          else if (owner === undefined) addError(read.errors, `owner${n}`, `Enter who will do action ${n}`)
+          else actions.push({ action, owner, ...optional('dueOn', dueOn) })
+        }
+        const plan = {
+          summary: read.values.summary,
+          actions,
+          sharedWithPartners: read.lists.sharedWithPartners ?? [],
+          ...optional('reviewOn', read.values.reviewOn),
+        }
+        const actionLabels: FieldLabels = {}
+        for (let n = 0; n < actions.length; n++) {
+          actionLabels[`actions[${n}]`] = { field: `action${n + 1}`, label: `Action ${n + 1}` }
+        }
+        const labels = labelsOf(fields, '', { ...labelsOf(fields, 'replacement.'), ...actionLabels })
+        const outcome = await saveAt(
+          read,
+          raw,
+          (expected) =>
+            planId === undefined
+              ? addFact(call, personId, expected, { kind: 'risk-management-plan', ...plan })
+              : supersedeFact(call, personId, planId, expected, { replacement: plan, reason: read.values.reason }),
+          labels,
+        )
+        if (outcome.saved) return reply.redirect(riskPage(personId, because, 'risk-management-plan'), 303)
+        return showPlan(visit, await recordingSubject(call, personId), rows, { shown, ...outcome })
+      },
     },
   )
-
-  server.post(
-    '/people/:id/risk-management-plans/new',
-    page({ action: 'person:write', personal: false }),
-    async (request, reply) => {
-      const personId = paramsOf(request).id
-      const because = becauseOf(request)
-      if (because === undefined) return reply.redirect(planPath(personId), 303)
-      const call = pageCall(app, request, because)
-      const raw = formFields(request.body)
-      const rows = Math.min(maxActions, Math.max(3, Number.parseInt(raw.rows ?? '', 10) || 3))
-      const planId = (raw.planId ?? '') === '' ? undefined : raw.planId
-      const fields = planFields(rows, planId !== undefined)
-      const shown = entered(request.body, fields)
-      const read = readForm(fields, shown, todayOf(app))
-      const actions: { action: string; owner: string; dueOn?: string }[] = []
-      for (let n = 1; n <= rows; n++) {
-        const action = read.values[`action${n}`]
-        const owner = read.values[`owner${n}`]
-        const dueOn = read.values[`due${n}`]
-        if (action === undefined && owner === undefined && dueOn === undefined) continue
-        if (action === undefined)
-          addError(read.errors, `action${n}`, `Enter action ${n}, or clear who will do it and when`)
-        else if (owner === undefined) addError(read.errors, `owner${n}`, `Enter who will do action ${n}`)
-        else actions.push({ action, owner, ...optional('dueOn', dueOn) })
-      }
-      const plan = {
-        summary: read.values.summary,
-        actions,
-        sharedWithPartners: read.lists.sharedWithPartners ?? [],
-        ...optional('reviewOn', read.values.reviewOn),
-      }
-      const actionLabels: Record<string, { field: string; label: string }> = {}
-      for (let n = 0; n < actions.length; n++) {
-        actionLabels[`actions[${n}]`] = { field: `action${n + 1}`, label: `Action ${n + 1}` }
-      }
-      const labels = labelsOf(fields, '', { ...labelsOf(fields, 'replacement.'), ...actionLabels })
-      const outcome = await attempt(
-        read,
-        versionOf(raw),
-        async (expected) => {
-          if (planId === undefined) await addFact(call, personId, expected, { kind: 'risk-management-plan', ...plan })
-          else await supersedeFact(call, personId, planId, expected, { replacement: plan, reason: read.values.reason })
-        },
-        labels,
-      )
-      if (outcome.saved) return reply.redirect(riskPage(personId, because, 'risk-management-plan'), 303)
-      const subject = await recordingSubject(call, personId)
-      return showPlan(request, reply, subject, because, rows, shown, outcome.errors, outcome.status)
-    },
-  )
-}
-
-/**
- * Saves a form on a versioned record: only with no problems and the version
- * it was opened at; a refusal comes back as the form's errors.
- */
-async function attempt(
-  read: ReadForm,
-  version: number | undefined,
-  save: (expected: number) => Promise<void>,
-  labels: Record<string, { field: string; label: string }>,
-): Promise<{ saved: true } | { saved: false; errors: FormErrors; status: number }> {
-  if (hasErrors(read.errors)) return { saved: false, errors: read.errors, status: 422 }
-  if (version === undefined) return { saved: false, errors: formProblem(staleMessage), status: 409 }
-  try {
-    await save(version)
-    return { saved: true }
-  } catch (error) {
-    return { saved: false, ...refusal(error, labels) }
-  }
 }

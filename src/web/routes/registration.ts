@@ -23,6 +23,7 @@ import { offence, resolveOffenceCode } from '../../domain/offences/offences.ts'
 import { isPolicyId, policies, policyById } from '../../domain/policies/registry.ts'
 import { type Relationship, relationshipNames, relationships } from '../../domain/record/relationships.ts'
 import { minimumAge, oldEnoughForRegister } from '../../domain/register/lifecycle.ts'
+import { href, oneError, reasonOf, submitted, textOf } from '../form-kit.ts'
 import {
   actorOf,
   addError,
@@ -51,24 +52,6 @@ import { render, ukDate } from '../view.ts'
 type Fields = Record<string, string>
 type PersonRead = Awaited<ReturnType<typeof readPerson>>
 type Query = Record<string, unknown>
-
-const textOf = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined)
-
-/** The justification for consulting the record, from the form or the link. */
-function reasonOf(request: FastifyRequest): string | undefined {
-  const given =
-    textOf((request.body as Query | undefined)?.because) ?? textOf((request.query as Query | undefined)?.because)
-  // The services want at least 3 characters; a shorter one is asked for again.
-  return given !== undefined && given.length >= 3 ? given : undefined
-}
-
-/** A path with its query, leaving out empty values. */
-function href(path: string, params: Record<string, string | undefined> = {}): string {
-  const query = new URLSearchParams()
-  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') query.set(key, value)
-  const text = query.toString()
-  return text === '' ? path : `${path}?${text}`
-}
 
 const personPath = (personId: string) => `/people/${encodeURIComponent(personId)}`
 
@@ -143,6 +126,50 @@ const isJustificationProblem = (error: unknown) =>
   error instanceof ValidationFailed && error.problems.some((problem) => problem.field === 'X-Justification')
 
 const paramsOf = (request: FastifyRequest) => request.params as Record<string, string>
+
+/** A page handler of the journey, given the record in the path (`:id`) and the reader's reason. */
+type Handler = (request: FastifyRequest, reply: FastifyReply, id: string, because: string) => Promise<unknown>
+
+/** A page of the journey: the reader's reason first, asked for when there is none. */
+const withReason = (show: Handler) => async (request: FastifyRequest, reply: FastifyReply) => {
+  const because = reasonOf(request)
+  if (because === undefined) return askReason(request, reply)
+  return show(request, reply, paramsOf(request).id ?? '', because)
+}
+
+/** A page that reads the record with the reason: asks again when the service finds the reason wanting. */
+const readingPage = (show: Handler) =>
+  withReason(async (request, reply, id, because) => {
+    try {
+      return await show(request, reply, id, because)
+    } catch (error) {
+      if (isJustificationProblem(error)) return askReason(request, reply)
+      throw error
+    }
+  })
+
+/**
+ * A form of the journey. Sent without a reason (a page left open, a form
+ * edited by hand), the reason is asked for on the page `askOn` names, the
+ * one the form is sent from, where the reader comes back to.
+ */
+const formPost =
+  (askOn: (id: string) => string, save: Handler) => async (request: FastifyRequest, reply: FastifyReply) => {
+    const id = paramsOf(request).id ?? ''
+    const because = reasonOf(request)
+    if (because === undefined) return askReason(request, reply, askOn(id))
+    return save(request, reply, id, because)
+  }
+
+const referralPage = (personId: string) => `${personPath(personId)}/referral`
+const convictionPage = (personId: string) => `${personPath(personId)}/convictions/new`
+const noticePage = (registrationId: string) => `/registrations/${encodeURIComponent(registrationId)}/notice`
+
+/** The version of the record a form was opened at, sent back with it; 0 when it is missing or garbled. */
+function versionOf(fields: Fields): number {
+  const version = Number.parseInt(fields.version ?? '', 10)
+  return Number.isSafeInteger(version) ? version : 0
+}
 
 const capitalise = (text: string) => `${text[0]?.toUpperCase() ?? ''}${text.slice(1)}`
 
@@ -837,8 +864,7 @@ export function registrationPages(server: ApiServer, app: AppContext): void {
       return reply.redirect(href(personPath(created.id), { done: 'person-added' }), 303)
     } catch (error) {
       if (error instanceof Conflict && Array.isArray(error.detail.candidates)) {
-        const shown = addError(
-          noErrors(),
+        const shown = oneError(
           'confirmedNotDuplicate',
           'This person may already be on the register: check the records below, then confirm this is a different person',
         )
@@ -900,7 +926,7 @@ export function registrationPages(server: ApiServer, app: AppContext): void {
         mayDetermine: can(actor, 'registration:determine') && person.status !== 'registered',
         mayAddConviction: can(actor, 'person:write'),
         activeRegistration: active === undefined ? undefined : href(`/registrations/${active.id}/notice`, { because }),
-        addConviction: href(`${personPath(personId)}/convictions/new`, { because }),
+        addConviction: href(convictionPage(personId), { because }),
         values,
         referredOn: values['referredOn-day'] === undefined ? partsOf(today()) : dateParts(values, 'referredOn'),
         success: confirmation(request, {
@@ -913,25 +939,16 @@ export function registrationPages(server: ApiServer, app: AppContext): void {
     )
   }
 
-  server.get('/people/:id/referral', page({ action: 'registration:refer', personal: true }), async (request, reply) => {
-    const personId = paramsOf(request).id ?? ''
-    const because = reasonOf(request)
-    if (because === undefined) return askReason(request, reply)
-    try {
-      return await showReferral(request, reply, personId, because)
-    } catch (error) {
-      if (isJustificationProblem(error)) return askReason(request, reply)
-      throw error
-    }
-  })
+  server.get(
+    '/people/:id/referral',
+    page({ action: 'registration:refer', personal: true }),
+    readingPage((request, reply, personId, because) => showReferral(request, reply, personId, because)),
+  )
 
   server.post(
     '/people/:id/referral',
     page({ action: 'registration:refer', personal: true }),
-    async (request, reply) => {
-      const personId = paramsOf(request).id ?? ''
-      const because = reasonOf(request)
-      if (because === undefined) return askReason(request, reply, `${personPath(personId)}/referral`)
+    formPost(referralPage, async (request, reply, personId, because) => {
       const fields = formFields(request.body)
       const errors = noErrors()
       const reason = (fields.reason ?? '').trim()
@@ -943,34 +960,26 @@ export function registrationPages(server: ApiServer, app: AppContext): void {
       const again = (shown: FormErrors, status: number) =>
         showReferral(request, reply, personId, because, { values: fields, errors: shown, status })
       if (hasErrors(errors)) return again(errors, 422)
-      try {
-        await refer(pageCall(app, request), personId, { reason, referredOn })
-      } catch (error) {
-        if (error instanceof Conflict) {
-          return again(addError(noErrors(), 'reason', 'This person has already been referred, or is registered'), 409)
-        }
-        if (error instanceof ValidationFailed) {
-          return again(
-            serviceErrors(error.problems, {
-              reason: { field: 'reason', label: 'Reason for the referral' },
-              referredOn: { field: 'referredOn', label: 'Date of referral' },
-            }),
-            422,
-          )
-        }
-        throw error
-      }
-      return reply.redirect(href(`${personPath(personId)}/referral`, { done: 'referred', because }), 303)
-    },
+      const outcome = await submitted(
+        () => refer(pageCall(app, request), personId, { reason, referredOn }),
+        {
+          reason: { field: 'reason', label: 'Reason for the referral' },
+          referredOn: { field: 'referredOn', label: 'Date of referral' },
+        },
+        (error) =>
+          error instanceof Conflict
+            ? oneError('reason', 'This person has already been referred, or is registered')
+            : undefined,
+      )
+      if (!outcome.saved) return again(outcome.errors, outcome.status)
+      return reply.redirect(href(referralPage(personId), { done: 'referred', because }), 303)
+    }),
   )
 
   server.post(
     '/people/:id/determinations',
     page({ action: 'registration:determine', personal: true }),
-    async (request, reply) => {
-      const personId = paramsOf(request).id ?? ''
-      const because = reasonOf(request)
-      if (because === undefined) return askReason(request, reply, `${personPath(personId)}/referral`)
+    formPost(referralPage, async (request, reply, personId, because) => {
       try {
         const made = await determine(pageCall(app, request), personId, {})
         return reply.redirect(
@@ -986,7 +995,7 @@ export function registrationPages(server: ApiServer, app: AppContext): void {
         }
         return showReferral(request, reply, personId, because, { errors, status: 422 })
       }
-    },
+    }),
   )
 
   // -- Add a conviction ------------------------------------------------------
@@ -1011,7 +1020,7 @@ export function registrationPages(server: ApiServer, app: AppContext): void {
         person,
         because,
         next,
-        backLink: next === undefined ? href(`${personPath(personId)}/referral`, { because }) : href(next, { because }),
+        backLink: next === undefined ? href(referralPage(personId), { because }) : href(next, { because }),
         values,
         convictionDate: dateParts(values, 'convictionDate'),
         offenceDate: dateParts(values, 'offenceDate'),
@@ -1035,57 +1044,39 @@ export function registrationPages(server: ApiServer, app: AppContext): void {
   server.get(
     '/people/:id/convictions/new',
     page({ action: 'person:write', personal: true }),
-    async (request, reply) => {
-      const personId = paramsOf(request).id ?? ''
-      const because = reasonOf(request)
-      if (because === undefined) return askReason(request, reply)
-      try {
-        return await showConviction(request, reply, personId, because)
-      } catch (error) {
-        if (isJustificationProblem(error)) return askReason(request, reply)
-        throw error
-      }
-    },
+    readingPage((request, reply, personId, because) => showConviction(request, reply, personId, because)),
   )
 
   server.post(
     '/people/:id/convictions/new',
     page({ action: 'person:write', personal: true }),
-    async (request, reply) => {
-      const personId = paramsOf(request).id ?? ''
-      const because = reasonOf(request)
-      if (because === undefined) return askReason(request, reply, `${personPath(personId)}/convictions/new`)
+    formPost(convictionPage, async (request, reply, personId, because) => {
       const fields = formFields(request.body)
       const record = await readPerson(pageCall(app, request), personId)
       const { errors, fact } = checkConviction(fields, today(), record.person.dateOfBirth)
       const again = (shown: FormErrors, status: number) =>
         showConviction(request, reply, personId, because, { values: fields, errors: shown, status })
       if (hasErrors(errors)) return again(errors, 422)
-      const version = Number.parseInt(fields.version ?? '', 10)
-      try {
-        await addFact(pageCall(app, request), personId, Number.isSafeInteger(version) ? version : 0, fact)
-      } catch (error) {
-        if (error instanceof StaleWrite) {
-          return again(
-            addError(
-              noErrors(),
-              'offence',
-              'Someone else changed this person’s record after you opened this page, so the conviction was not saved. Check the record has not already got this conviction, then send the form again.',
-            ),
-            409,
-          )
-        }
-        if (error instanceof ValidationFailed) return again(serviceErrors(error.problems, convictionLabels), 422)
-        throw error
-      }
+      const outcome = await submitted(
+        () => addFact(pageCall(app, request), personId, versionOf(fields), fact),
+        convictionLabels,
+        (error) =>
+          error instanceof StaleWrite
+            ? oneError(
+                'offence',
+                'Someone else changed this person’s record after you opened this page, so the conviction was not saved. Check the record has not already got this conviction, then send the form again.',
+              )
+            : undefined,
+      )
+      if (!outcome.saved) return again(outcome.errors, outcome.status)
       const next = safeNextFor(personId, fields.next)
       return reply.redirect(
         next === undefined
-          ? href(`${personPath(personId)}/referral`, { done: 'conviction-added', because })
+          ? href(referralPage(personId), { done: 'conviction-added', because })
           : href(next, { because }),
         303,
       )
-    },
+    }),
   )
 
   // -- The determination: every policy side by side --------------------------
@@ -1093,35 +1084,27 @@ export function registrationPages(server: ApiServer, app: AppContext): void {
   server.get(
     '/people/:id/determinations/:determinationId',
     page({ action: 'person:read', personal: true }),
-    async (request, reply) => {
-      const { id: personId = '', determinationId = '' } = paramsOf(request)
-      const because = reasonOf(request)
-      if (because === undefined) return askReason(request, reply)
+    readingPage(async (request, reply, personId, because) => {
       const call = pageCall(app, request, because)
-      try {
-        const determination = await loadDetermination(call, personId, determinationId)
-        const record = await readPerson(call, personId)
-        const person = personView(record)
-        const actor = actorOf(request)
-        const registrable = determination.policies.filter((p) => p.registrable)
-        return render(request, reply, 'registration/determination.njk', {
-          pageTitle: `Eligibility of ${person.name} under every policy`,
-          person,
-          because,
-          determination,
-          registrable,
-          mayDecide: can(actor, 'registration:decide'),
-          registered: person.status === 'registered',
-          registerLink: href(`${personPath(personId)}/register`, { determination: determination.id, because }),
-          referralLink: href(`${personPath(personId)}/referral`, { because }),
-          backLink: href(`${personPath(personId)}/referral`, { because }),
-          success: confirmation(request, { determined: 'Eligibility has been checked against every policy' }),
-        })
-      } catch (error) {
-        if (isJustificationProblem(error)) return askReason(request, reply)
-        throw error
-      }
-    },
+      const determination = await loadDetermination(call, personId, paramsOf(request).determinationId ?? '')
+      const record = await readPerson(call, personId)
+      const person = personView(record)
+      const actor = actorOf(request)
+      const registrable = determination.policies.filter((p) => p.registrable)
+      return render(request, reply, 'registration/determination.njk', {
+        pageTitle: `Eligibility of ${person.name} under every policy`,
+        person,
+        because,
+        determination,
+        registrable,
+        mayDecide: can(actor, 'registration:decide'),
+        registered: person.status === 'registered',
+        registerLink: href(`${personPath(personId)}/register`, { determination: determination.id, because }),
+        referralLink: href(referralPage(personId), { because }),
+        backLink: href(referralPage(personId), { because }),
+        success: confirmation(request, { determined: 'Eligibility has been checked against every policy' }),
+      })
+    }),
   )
 
   // -- Choose a policy, check the answers, register --------------------------
@@ -1185,26 +1168,15 @@ export function registrationPages(server: ApiServer, app: AppContext): void {
   server.get(
     '/people/:id/register',
     page({ action: 'registration:decide', personal: true }),
-    async (request, reply) => {
-      const personId = paramsOf(request).id ?? ''
-      const because = reasonOf(request)
-      if (because === undefined) return askReason(request, reply)
-      try {
-        return await showChoose(request, reply, personId, because, answersFrom(request.query as Query), noErrors(), 200)
-      } catch (error) {
-        if (isJustificationProblem(error)) return askReason(request, reply)
-        throw error
-      }
-    },
+    readingPage((request, reply, personId, because) =>
+      showChoose(request, reply, personId, because, answersFrom(request.query as Query), noErrors(), 200),
+    ),
   )
 
   server.post(
     '/people/:id/register',
     page({ action: 'registration:decide', personal: true }),
-    async (request, reply) => {
-      const personId = paramsOf(request).id ?? ''
-      const because = reasonOf(request)
-      if (because === undefined) return askReason(request, reply, `${personPath(personId)}/referral`)
+    formPost(referralPage, async (request, reply, personId, because) => {
       const fields = formFields(request.body)
       const answers = answersFrom(fields)
       const { determination } = await registerContext(request, personId, because, answers.determination)
@@ -1214,7 +1186,7 @@ export function registrationPages(server: ApiServer, app: AppContext): void {
         return showChoose(request, reply, personId, because, answers, errors, 422, dateParts(fields, 'registeredOn'))
       }
       return reply.redirect(href(`${personPath(personId)}/register/check`, { ...answers, because }), 303)
-    },
+    }),
   )
 
   const showCheck = async (
@@ -1268,65 +1240,45 @@ export function registrationPages(server: ApiServer, app: AppContext): void {
   server.get(
     '/people/:id/register/check',
     page({ action: 'registration:decide', personal: true }),
-    async (request, reply) => {
-      const personId = paramsOf(request).id ?? ''
-      const because = reasonOf(request)
-      if (because === undefined) return askReason(request, reply)
-      try {
-        return await showCheck(request, reply, personId, because, answersFrom(request.query as Query), noErrors(), 200)
-      } catch (error) {
-        if (isJustificationProblem(error)) return askReason(request, reply)
-        throw error
-      }
-    },
+    readingPage((request, reply, personId, because) =>
+      showCheck(request, reply, personId, because, answersFrom(request.query as Query), noErrors(), 200),
+    ),
   )
 
   server.post(
     '/people/:id/register/check',
     page({ action: 'registration:decide', personal: true }),
-    async (request, reply) => {
-      const personId = paramsOf(request).id ?? ''
-      const because = reasonOf(request)
-      if (because === undefined) return askReason(request, reply, `${personPath(personId)}/referral`)
+    formPost(referralPage, async (request, reply, personId, because) => {
       const answers = answersFrom(formFields(request.body))
-      let registered: { id: string }
-      try {
-        registered = await register(pageCall(app, request), personId, {
-          determinationId: answers.determination,
-          policyId: answers.policy,
-          abuseType: answers.abuseType,
-          registeredOn: answers.registeredOn,
-          inCustody: answers.inCustody === 'yes',
-          noFixedAbode: answers.noFixedAbode === 'yes',
-        })
-      } catch (error) {
-        if (error instanceof Conflict) {
-          const message =
-            error.detail.registrationId !== undefined
-              ? 'This person already has an active registration, so nothing was saved'
-              : 'The determination does not allow registration under this policy. Check eligibility again.'
-          return showCheck(request, reply, personId, because, answers, addError(noErrors(), 'register', message), 409)
-        }
-        if (error instanceof ValidationFailed) {
-          return showCheck(
-            request,
-            reply,
-            personId,
-            because,
-            answers,
-            serviceErrors(error.problems, {
-              policyId: { field: 'register', label: 'The policy' },
-              abuseType: { field: 'register', label: 'The type of abuse' },
-              registeredOn: { field: 'register', label: 'The date of registration' },
-              determinationId: { field: 'register', label: 'The determination' },
-            }),
-            422,
-          )
-        }
-        throw error
-      }
-      return reply.redirect(href(`/registrations/${registered.id}/notice`, { done: 'registered', because }), 303)
-    },
+      const outcome = await submitted(
+        () =>
+          register(pageCall(app, request), personId, {
+            determinationId: answers.determination,
+            policyId: answers.policy,
+            abuseType: answers.abuseType,
+            registeredOn: answers.registeredOn,
+            inCustody: answers.inCustody === 'yes',
+            noFixedAbode: answers.noFixedAbode === 'yes',
+          }),
+        {
+          policyId: { field: 'register', label: 'The policy' },
+          abuseType: { field: 'register', label: 'The type of abuse' },
+          registeredOn: { field: 'register', label: 'The date of registration' },
+          determinationId: { field: 'register', label: 'The determination' },
+        },
+        (error) =>
+          error instanceof Conflict
+            ? oneError(
+                'register',
+                error.detail.registrationId !== undefined
+                  ? 'This person already has an active registration, so nothing was saved'
+                  : 'The determination does not allow registration under this policy. Check eligibility again.',
+              )
+            : undefined,
+      )
+      if (!outcome.saved) return showCheck(request, reply, personId, because, answers, outcome.errors, outcome.status)
+      return reply.redirect(href(`/registrations/${outcome.value.id}/notice`, { done: 'registered', because }), 303)
+    }),
   )
 
   // -- The notice to the registrant ------------------------------------------
@@ -1368,7 +1320,7 @@ export function registrationPages(server: ApiServer, app: AppContext): void {
         servedOn: values['servedOn-day'] === undefined ? partsOf(today()) : dateParts(values, 'servedOn'),
         methodLabels,
         printLink: href(`/registrations/${registrationId}/notice/print`, { because }),
-        referralLink: href(`${personPath(personId)}/referral`, { because }),
+        referralLink: href(referralPage(personId), { because }),
         personLink: href(personPath(personId), { because }),
         success: confirmation(request, {
           registered: 'The person has been registered. Serve this notice on them.',
@@ -1380,35 +1332,26 @@ export function registrationPages(server: ApiServer, app: AppContext): void {
     )
   }
 
-  server.get('/registrations/:id/notice', page({ action: 'person:read', personal: true }), async (request, reply) => {
-    const registrationId = paramsOf(request).id ?? ''
-    const because = reasonOf(request)
-    if (because === undefined) return askReason(request, reply)
-    return showNotice(request, reply, registrationId, because)
-  })
+  // The notice pages show a refused reason as the error page, not the question again.
+  server.get(
+    '/registrations/:id/notice',
+    page({ action: 'person:read', personal: true }),
+    withReason((request, reply, registrationId, because) => showNotice(request, reply, registrationId, because)),
+  )
 
   server.get(
     '/registrations/:id/notice/print',
     page({ action: 'person:read', personal: true }),
-    async (request, reply) => {
-      const registrationId = paramsOf(request).id ?? ''
-      const because = reasonOf(request)
-      if (because === undefined) return askReason(request, reply)
+    withReason(async (request, reply, registrationId, because) => {
       const document = await notice(pageCall(app, request, because), registrationId)
       return reply.type('text/html; charset=utf-8').send(noticeHtml(document, reply.cspNonce))
-    },
+    }),
   )
 
   server.post(
     '/registrations/:id/notice-served',
     page({ action: 'registration:decide', personal: true }),
-    async (request, reply) => {
-      const registrationId = paramsOf(request).id ?? ''
-      const because = reasonOf(request)
-      if (because === undefined) {
-        const path = `/registrations/${encodeURIComponent(registrationId)}/notice`
-        return askReason(request, reply, path)
-      }
+    formPost(noticePage, async (request, reply, registrationId, because) => {
       const fields = formFields(request.body)
       const errors = noErrors()
       const servedOn = requiredDate(errors, fields, 'servedOn', 'Date the notice was served')
@@ -1418,37 +1361,24 @@ export function registrationPages(server: ApiServer, app: AppContext): void {
       const again = (shown: FormErrors, status: number) =>
         showNotice(request, reply, registrationId, because, { values: fields, errors: shown, status })
       if (hasErrors(errors) || servedOn === undefined) return again(errors, 422)
-      const version = Number.parseInt(fields.version ?? '', 10)
-      try {
-        await recordNoticeServed(pageCall(app, request), registrationId, Number.isSafeInteger(version) ? version : 0, {
-          servedOn,
-          method,
-        })
-      } catch (error) {
-        if (error instanceof StaleWrite) {
-          return again(
-            addError(
-              noErrors(),
-              'stale',
-              'Someone else changed this registration after you opened this page, so nothing was saved. Check the notice below, then record it as served again if it is still needed.',
-              'notice-status',
-            ),
-            409,
-          )
-        }
-        if (error instanceof ValidationFailed) {
-          return again(
-            serviceErrors(error.problems, {
-              servedOn: { field: 'servedOn', label: 'Date the notice was served' },
-              method: { field: 'method', label: 'How the notice was served' },
-            }),
-            422,
-          )
-        }
-        throw error
-      }
+      const outcome = await submitted(
+        () => recordNoticeServed(pageCall(app, request), registrationId, versionOf(fields), { servedOn, method }),
+        {
+          servedOn: { field: 'servedOn', label: 'Date the notice was served' },
+          method: { field: 'method', label: 'How the notice was served' },
+        },
+        (error) =>
+          error instanceof StaleWrite
+            ? oneError(
+                'stale',
+                'Someone else changed this registration after you opened this page, so nothing was saved. Check the notice below, then record it as served again if it is still needed.',
+                'notice-status',
+              )
+            : undefined,
+      )
+      if (!outcome.saved) return again(outcome.errors, outcome.status)
       return reply.redirect(href(`/registrations/${registrationId}/notice`, { done: 'served', because }), 303)
-    },
+    }),
   )
 }
 
