@@ -76,7 +76,8 @@ export async function addPhotograph(call: Call, personId: string, body: unknown)
   })
 }
 
-export async function readPhotograph(call: Call, photographId: string) {
+/** One photograph; `ofPerson`, when the caller names the record it came from, must be that record. */
+export async function readPhotograph(call: Call, photographId: string, ofPerson?: string) {
   await authorised(call, 'person:read')
   if (!isUuid(photographId)) throw new NotFound('photograph')
   return transact(call, async (tx) => {
@@ -85,7 +86,8 @@ export async function readPhotograph(call: Call, photographId: string) {
       [photographId],
     )
     const row = rows[0]
-    if (row === undefined) throw new NotFound('photograph')
+    // A photograph asked for under another record's address is not there (and nothing is read).
+    if (row === undefined || (ofPerson !== undefined && row.person_id !== ofPerson)) throw new NotFound('photograph')
     // Photographs belong to the description section.
     await loadPersonForSection(tx, call, row.person_id, 'description')
     await consult(tx, call, { type: 'photograph', id: photographId, personId: row.person_id })

@@ -369,6 +369,13 @@ describe('pages: a person’s record', () => {
     const photo = await page.request.get(src)
     assert.equal(photo.status(), 200)
     assert.equal(photo.headers()['content-type'], 'image/png')
+    // The same photograph under another record's address is not there.
+    const other = (
+      await web.db.query<{ id: string }>('SELECT id FROM person WHERE id <> $1 LIMIT 1', [registrant.id])
+    )[0] as { id: string }
+    assert.match(src, new RegExp(`^/people/${registrant.id}/photographs/`))
+    const elsewhere = await page.request.get(src.replace(`/people/${registrant.id}/`, `/people/${other.id}/`))
+    assert.equal(elsewhere.status(), 404)
 
     // Every view was a consultation with the reason given, naming the part.
     const entries = await consultations(web.users.officer.actor.userId, reason)

@@ -144,7 +144,8 @@ export function personPages(server: ApiServer, app: AppContext): void {
 
   // Photographs are read one at a time through the same service as the API, each an audited consultation.
   server.get('/people/:id/photographs/:photographId', reading, async (request, reply) => {
-    const photo = await readPhotograph(pageCall(app, request), paramsOf(request).photographId ?? '')
+    const { id, photographId } = paramsOf(request)
+    const photo = await readPhotograph(pageCall(app, request), photographId ?? '', id ?? '')
     return reply
       .type(photo.contentType)
       .header('cache-control', 'private, no-store')
