@@ -448,6 +448,36 @@ export async function actorForSession(
   return { actor, sessionId: session.id, csrfToken: session.csrf_token, expiresAt }
 }
 
+/**
+ * When a signed-in session will end, without counting the question as
+ * activity (the pages' timeout warning asks before it warns, so a session
+ * kept busy in another tab is not cut short). Undefined when it is not live.
+ */
+export async function sessionEndsAt(app: AppContext, token: string, client: ClientInfo): Promise<Date | undefined> {
+  const runtime = authenticationRuntime(app)
+  const session = await liveSession(app, runtime, await sessionByToken(app.db, token), client)
+  if (session === undefined || session.second_factor === null) return undefined
+  return earlier(session.idle_expires_at, session.absolute_expires_at)
+}
+
+/**
+ * "Stay signed in" (WCAG 2.2.1): restarts the idle clock of a live, signed-in
+ * session now, never past its absolute end. Returns the new end, or undefined
+ * when the session is not live.
+ */
+export async function extendSession(app: AppContext, token: string, client: ClientInfo): Promise<Date | undefined> {
+  const runtime = authenticationRuntime(app)
+  const session = await liveSession(app, runtime, await sessionByToken(app.db, token), client)
+  if (session === undefined || session.second_factor === null) return undefined
+  const now = runtime.now()
+  const endsAt = earlier(plus(now, minutes(runtime.settings.sessionIdleMinutes)), session.absolute_expires_at)
+  const extended = await app.db.execute(
+    'UPDATE user_session SET last_seen_at = $2, idle_expires_at = $3 WHERE id = $1 AND ended_at IS NULL',
+    [session.id, now, endsAt],
+  )
+  return extended === 1 ? endsAt : undefined
+}
+
 export interface PendingSignIn {
   session: SessionRow
   account: AccountRow

@@ -1,13 +1,18 @@
 import { randomUUID } from 'node:crypto'
 import { breachOutcome, scanRequest, visitCreate } from '../contracts/register/requests.ts'
-import { day, formatDay } from '../domain/dates/day.ts'
-import { isSuspectedBreach, obligationsOf, type ReceivedNotification } from '../domain/register/obligations.ts'
+import { type Day, day, formatDay } from '../domain/dates/day.ts'
+import {
+  isSuspectedBreach,
+  obligationsOf,
+  type ReceivedNotification,
+  type RegistrationState,
+  visitThatCounts,
+} from '../domain/register/obligations.ts'
 import type { RiskLevel } from '../domain/register/settings.ts'
 import type { Queryable } from '../store/database.ts'
 import { actorIdFor, audit, authorised, type Call, recordStep, transact } from './context.ts'
 import { Conflict, NotFound, problem, StaleWrite } from './errors.ts'
 import { bumpVersion, camelRow, isUuid, loadPerson } from './people.ts'
-import { receivedNotification, registrationState } from './registration.ts'
 import { raiseRetentionReviewTasks } from './retention.ts'
 import { failIf, parseOrThrow } from './validate.ts'
 
@@ -27,9 +32,23 @@ export interface ScanResult {
   millis: number
 }
 
-const batchSize = 5000
+// The scan reads the register in slices of about 8,000 active registrations,
+// cut at person ids, each in its own transaction: a slice's registrations,
+// notifications, visits and what the scan already raised come back as flat
+// range scans of the indexes on person_id, so the database does no lookup per
+// registration; on a server, slices run side by side, so one is worked out
+// while the next is read. Within a slice rows are taken in person order, so
+// two scans at once insert the same keys in the same order and wait for each
+// other rather than deadlock.
+const registrationsPerSlice = 8000
+const slicesAtOnce = { postgres: 3, pglite: 1 } as const
 
-export async function scan(call: Call, body: unknown = {}): Promise<ScanResult> {
+/** `registrationsPerSlice`: for tests that need many slices from a small register. */
+export async function scan(
+  call: Call,
+  body: unknown = {},
+  { registrationsPerSlice: perSlice = registrationsPerSlice }: { registrationsPerSlice?: number } = {},
+): Promise<ScanResult> {
   await authorised(call, 'compliance:scan')
   const input = parseOrThrow(scanRequest, body ?? {})
   const asOfText = input.asOf ?? formatDay(call.app.today())
@@ -38,74 +57,28 @@ export async function scan(call: Call, body: unknown = {}): Promise<ScanResult> 
   // The scheduled job scans the nation; a force's registrar, only their force's cases.
   const national = call.actor.roles.includes('system')
   const scope = national ? null : call.actor.organisationId
-  let registrations = 0
-  let newBreaches = 0
-  let newTasks = 0
-  let after = '00000000-0000-0000-0000-000000000000'
-  for (;;) {
-    const batch = await transact(call, async (tx) => {
-      const rows = await loadBatch(tx, after, scope)
-      if (rows.length === 0) return { rows, breaches: 0, tasks: 0 }
-      const breachRows: unknown[][] = []
-      const taskRows: unknown[][] = []
-      for (const row of rows) {
-        const obligations = obligationsOf({
-          registration: registrationState(row, row.risk_level),
-          notifications: row.notifications.map(receivedNotification),
-          visits: row.visits.map((v) => ({ visitedOn: day(v.visited_on), outcome: v.outcome })),
-          asOf,
-          settings: call.app.settings,
-          legal: call.app.legal,
-        })
-        for (const o of obligations) {
-          if (isSuspectedBreach(o)) {
-            breachRows.push([
-              row.id,
-              row.person_id,
-              o.key,
-              o.kind,
-              o.provision,
-              formatDay(o.dueOn),
-              asOfText,
-              row.officer_id,
-              o.title,
-              o.status,
-            ])
-          } else if (o.holder === 'agency' && o.status === 'overdue') {
-            taskRows.push([
-              `${row.id}:${o.key}`,
-              row.person_id,
-              row.officer_id,
-              o.kind,
-              `${o.title} overdue`,
-              formatDay(o.dueOn),
-              row.id,
-            ])
-          }
-        }
-        if (row.last_day !== null && row.last_day < asOfText) {
-          taskRows.push([
-            `${row.id}:end-of-period`,
-            row.person_id,
-            row.officer_id,
-            'end-of-period',
-            `Notification period ended on ${row.last_day}: end the registration`,
-            row.last_day,
-            row.id,
-          ])
-        }
+  const totals = { registrations: 0, newBreaches: 0, newTasks: 0 }
+  const queue = await slicesOf(call, scope, perSlice)
+  // A slice that fails stops the others taking more; the scan then fails with its error
+  // (the slices already written stand: each is whole, and a rerun adds only what is missing).
+  let failure: { error: unknown } | undefined
+  const worker = async () => {
+    for (let slice = queue.shift(); slice !== undefined && failure === undefined; slice = queue.shift()) {
+      const range = slice
+      try {
+        const done = await transact(call, (tx) => scanSlice(call, tx, range, scope, asOf, asOfText))
+        totals.registrations += done.registrations
+        totals.newBreaches += done.newBreaches
+        totals.newTasks += done.newTasks
+      } catch (error) {
+        failure ??= { error }
       }
-      const breaches = await insertBreaches(tx, breachRows)
-      const tasks = await insertTasks(tx, taskRows)
-      return { rows, breaches, tasks }
-    })
-    if (batch.rows.length === 0) break
-    registrations += batch.rows.length
-    newBreaches += batch.breaches
-    newTasks += batch.tasks
-    after = (batch.rows.at(-1) as { id: string }).id
-    if (batch.rows.length < batchSize) break
+    }
   }
+  await Promise.all(Array.from({ length: slicesAtOnce[call.app.db.kind] }, worker))
+  if (failure !== undefined) throw failure.error
+  const { registrations, newBreaches } = totals
+  let { newTasks } = totals
   // Retention reviews due (DPA 2018 s.39) become tasks in the national scan.
   if (national) newTasks += await raiseRetentionReviewTasks(call, asOf)
   await transact(call, (tx) =>
@@ -120,37 +93,219 @@ export async function scan(call: Call, body: unknown = {}): Promise<ScanResult> 
   return { asOf: asOfText, registrations, newBreaches, newTasks, millis: Math.round(performance.now() - started) }
 }
 
-interface ScanRow {
+/** A slice of the person id space, both ends inclusive. */
+type Slice = readonly [from: string, to: string]
+
+const firstId = '00000000-0000-0000-0000-000000000000'
+const lastId = 'ffffffff-ffff-ffff-ffff-ffffffffffff'
+
+/**
+ * Slices covering every person id, cut after every `perSlice`-th
+ * active registration in person order (one index-only pass), so they hold
+ * about as many whatever the ids look like.
+ */
+async function slicesOf(call: Call, organisationId: string | null, perSlice: number): Promise<Slice[]> {
+  const cuts = await call.app.db.query<{ person_id: string }>(
+    `SELECT person_id FROM (
+       SELECT r.person_id, row_number() OVER (ORDER BY r.person_id) AS n
+         FROM registration r
+        WHERE r.status = 'active'
+          AND ($2::text IS NULL OR r.person_id IN (SELECT id FROM person WHERE managing_org_id = $2))
+     ) AS ordered
+     WHERE n % $1 = 0 ORDER BY person_id`,
+    [perSlice, organisationId],
+  )
+  return slicesBetween(cuts.map((cut) => cut.person_id))
+}
+
+/** The slices that end at each cut, and one from the last cut to the end of the id space. */
+export function slicesBetween(cuts: readonly string[]): Slice[] {
+  const slices: Slice[] = []
+  let from = firstId
+  for (const cut of cuts) {
+    if (cut === lastId) break
+    slices.push([from, cut])
+    from = nextId(cut)
+  }
+  slices.push([from, lastId])
+  return slices
+}
+
+/** The UUID after this one, in PostgreSQL's order (its 128 bits as a number). */
+export function nextId(id: string): string {
+  const hex = (BigInt(`0x${id.replaceAll('-', '')}`) + 1n).toString(16).padStart(32, '0')
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+}
+
+interface SliceResult {
+  registrations: number
+  newBreaches: number
+  newTasks: number
+}
+
+// Dates come back from the slice's queries as day numbers (date - 1970-01-01,
+// which is what a Day is: src/domain/dates/day.ts), so nothing is parsed twice.
+const dayNumber = (column: string) => `(${column} - DATE '1970-01-01')`
+
+async function scanSlice(
+  call: Call,
+  tx: Queryable,
+  [from, to]: Slice,
+  organisationId: string | null,
+  asOf: Day,
+  asOfText: string,
+): Promise<SliceResult> {
+  // Each statement here is cheaper than PostgreSQL's just-in-time compilation of
+  // it, and slices already run side by side, so no parallel workers either.
+  await tx.execute('SET LOCAL jit = off')
+  await tx.execute('SET LOCAL max_parallel_workers_per_gather = 0')
+  const registrations = await tx.query<ScanRegistration & Record<string, unknown>>(
+    `SELECT r.id, r.person_id, ${dayNumber('r.registered_on')} AS registered_on, ${dayNumber('r.initial_due')} AS initial_due,
+            ${dayNumber('r.last_day')} AS last_day, r.no_fixed_abode, r.in_custody, r.notification_duties, p.risk_level,
+            p.responsible_officer_id AS officer_id
+       FROM registration r JOIN person p ON p.id = r.person_id
+      WHERE r.status = 'active' AND r.person_id BETWEEN $1 AND $2 AND p.id BETWEEN $1 AND $2
+        AND ($3::text IS NULL OR p.managing_org_id = $3)
+      ORDER BY r.person_id`,
+    [from, to, organisationId],
+  )
+  if (registrations.length === 0) return { registrations: 0, newBreaches: 0, newTasks: 0 }
+  // A force's scan reads only its own people's rows.
+  const ofScope =
+    organisationId === null
+      ? ''
+      : `AND x.person_id IN (SELECT id FROM person WHERE managing_org_id = $3 AND id BETWEEN $1 AND $2)`
+  const scoped = organisationId === null ? [from, to] : [from, to, organisationId]
+  const notifications = await tx.query<ScanNotification & Record<string, unknown>>(
+    `SELECT x.registration_id, x.id, x.kind, ${dayNumber('x.received_on')} AS received_on,
+            ${dayNumber('x.event_date')} AS event_date, ${dayNumber('x.departure_date')} AS departure_date,
+            (x.details->>'shortNotice') = 'true' AS short_notice
+       FROM notification x WHERE x.person_id BETWEEN $1 AND $2 ${ofScope}`,
+    scoped,
+  )
+  // Of a person's visits the rules need only the latest that counts (visitThatCounts).
+  const visits = await tx.query<ScanVisit & Record<string, unknown>>(
+    `SELECT x.person_id, ${dayNumber('max(x.visited_on)')} AS visited_on
+       FROM home_visit x WHERE x.person_id BETWEEN $1 AND $2 AND x.outcome = $${scoped.length + 1} ${ofScope}
+      GROUP BY x.person_id`,
+    [...scoped, visitThatCounts],
+  )
+  // What earlier scans raised is not sent again (the unique keys still decide, for a scan running beside this one).
+  const raised = await tx.query<{ key: string }>(
+    `SELECT x.registration_id || ':' || x.obligation_key AS key FROM breach x
+      WHERE x.person_id BETWEEN $1 AND $2 ${ofScope}
+     UNION ALL
+     SELECT x.key FROM task x WHERE x.person_id BETWEEN $1 AND $2 AND x.registration_id IS NOT NULL ${ofScope}`,
+    scoped,
+  )
+  const known = new Set(raised.map((row) => row.key))
+
+  const byRegistration = new Map<string, ReceivedNotification[]>()
+  for (const n of notifications) {
+    const received: ReceivedNotification = { id: n.id, kind: n.kind, receivedOn: n.received_on }
+    if (n.event_date !== null) received.eventDate = n.event_date
+    if (n.departure_date !== null) received.departureDate = n.departure_date
+    if (n.short_notice === true) received.shortNotice = true
+    const list = byRegistration.get(n.registration_id)
+    if (list === undefined) byRegistration.set(n.registration_id, [received])
+    else list.push(received)
+  }
+  const lastVisit = new Map<string, Day>()
+  for (const v of visits) lastVisit.set(v.person_id, v.visited_on)
+
+  const breachRows: unknown[][] = []
+  const taskRows: unknown[][] = []
+  const none: never[] = []
+  for (const row of registrations) {
+    const registration: RegistrationState = {
+      registeredOn: row.registered_on,
+      notificationDuties: row.notification_duties,
+      noFixedAbode: row.no_fixed_abode,
+      inCustody: row.in_custody,
+    }
+    if (row.initial_due !== null) registration.initialDue = row.initial_due
+    if (row.last_day !== null) registration.lastDay = row.last_day
+    if (row.risk_level !== null) registration.riskLevel = row.risk_level
+    // Visits count from the day of this registration.
+    const visitedOn = lastVisit.get(row.person_id)
+    const obligations = obligationsOf({
+      registration,
+      notifications: byRegistration.get(row.id) ?? none,
+      visits:
+        visitedOn !== undefined && visitedOn >= row.registered_on ? [{ visitedOn, outcome: visitThatCounts }] : none,
+      asOf,
+      settings: call.app.settings,
+      legal: call.app.legal,
+    })
+    for (const o of obligations) {
+      if (isSuspectedBreach(o)) {
+        if (known.has(`${row.id}:${o.key}`)) continue
+        breachRows.push([
+          row.id,
+          row.person_id,
+          o.key,
+          o.kind,
+          o.provision,
+          formatDay(o.dueOn),
+          asOfText,
+          row.officer_id,
+          o.title,
+          o.status,
+        ])
+      } else if (o.holder === 'agency' && o.status === 'overdue') {
+        const key = `${row.id}:${o.key}`
+        if (known.has(key)) continue
+        taskRows.push([key, row.person_id, row.officer_id, o.kind, `${o.title} overdue`, formatDay(o.dueOn), row.id])
+      }
+    }
+    if (row.last_day !== null && row.last_day < asOf) {
+      const key = `${row.id}:end-of-period`
+      if (known.has(key)) continue
+      const lastDay = formatDay(row.last_day)
+      taskRows.push([
+        key,
+        row.person_id,
+        row.officer_id,
+        'end-of-period',
+        `Notification period ended on ${lastDay}: end the registration`,
+        lastDay,
+        row.id,
+      ])
+    }
+  }
+  return {
+    registrations: registrations.length,
+    newBreaches: await insertBreaches(tx, breachRows),
+    newTasks: await insertTasks(tx, taskRows),
+  }
+}
+
+interface ScanRegistration {
   id: string
   person_id: string
-  registered_on: string
-  initial_due: string | null
-  last_day: string | null
+  registered_on: Day
+  initial_due: Day | null
+  last_day: Day | null
   no_fixed_abode: boolean
   in_custody: boolean
   notification_duties: boolean
   risk_level: RiskLevel | null
   officer_id: string | null
-  notifications: Parameters<typeof receivedNotification>[0][]
-  visits: { visited_on: string; outcome: 'seen' | 'not-seen' | 'refused-entry' }[]
 }
 
-/** One batch of active registrations with everything the rules need, in one round trip. */
-/** `organisationId`: only that organisation's registrations (a force's registrar); null for the national scan. */
-async function loadBatch(tx: Queryable, after: string, organisationId: string | null): Promise<ScanRow[]> {
-  return tx.query<ScanRow & Record<string, unknown>>(
-    `SELECT r.id, r.person_id, r.registered_on, r.initial_due, r.last_day, r.no_fixed_abode, r.in_custody,
-            r.notification_duties, p.risk_level, p.responsible_officer_id AS officer_id,
-            COALESCE((SELECT json_agg(json_build_object('id', n.id, 'kind', n.kind, 'received_on', n.received_on,
-                        'event_date', n.event_date, 'departure_date', n.departure_date, 'details', n.details))
-                        FROM notification n WHERE n.registration_id = r.id), '[]') AS notifications,
-            COALESCE((SELECT json_agg(json_build_object('visited_on', v.visited_on, 'outcome', v.outcome))
-                        FROM home_visit v WHERE v.person_id = r.person_id AND v.visited_on >= r.registered_on), '[]') AS visits
-       FROM registration r JOIN person p ON p.id = r.person_id
-      WHERE r.status = 'active' AND r.id > $1 AND ($2::text IS NULL OR p.managing_org_id = $2)
-      ORDER BY r.id LIMIT ${batchSize}`,
-    [after, organisationId],
-  )
+interface ScanNotification {
+  registration_id: string
+  id: string
+  kind: ReceivedNotification['kind']
+  received_on: Day
+  event_date: Day | null
+  departure_date: Day | null
+  short_notice: boolean | null
+}
+
+interface ScanVisit {
+  person_id: string
+  visited_on: Day
 }
 
 async function insertBreaches(tx: Queryable, rows: unknown[][]): Promise<number> {

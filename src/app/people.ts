@@ -8,8 +8,10 @@ import {
   type Section,
   visibleSections,
 } from '../domain/access/sections.ts'
-import { type Day, formatDay, parseDay } from '../domain/dates/day.ts'
+import { type Day, day, formatDay, parseDay } from '../domain/dates/day.ts'
+import { riskLevelAfter, type Succession, singleValued, succession } from '../domain/register/history.ts'
 import { minimumAge, oldEnoughForRegister } from '../domain/register/lifecycle.ts'
+import type { RiskLevel } from '../domain/register/settings.ts'
 import type { Queryable } from '../store/database.ts'
 import { canSeeRecord } from './access.ts'
 import { actorIdFor, audit, authorised, type Call, recordStep, timeline, transact } from './context.ts'
@@ -369,6 +371,7 @@ export async function insertFact(
   call: Call,
   personId: string,
   fact: { kind: FactKind; data: Record<string, unknown> },
+  operation: 'collection' | 'alteration' = 'collection',
 ): Promise<string> {
   const id = randomUUID()
   await tx.execute(
@@ -393,8 +396,147 @@ export async function insertFact(
       key.value,
     ])
   }
-  await audit(tx, call.actor, 'collection', { type: `fact:${fact.kind}`, id, personId })
+  await audit(tx, call.actor, operation, { type: `fact:${fact.kind}`, id, personId })
   return id
+}
+
+/**
+ * Records a new fact in the person's history (decision 0004): a fact of a
+ * single-valued kind (the home address, `domain/register/history.ts`) ends
+ * the one in force before it, by a new row with its "to" date that
+ * supersedes the old one, so the old stays in the history as "previous"; a
+ * risk assessment sets the person's risk level when it is the newest. Each
+ * consequence is on the timeline. `startsOn` is the day the fact took effect
+ * when it does not say (the day of the change notified, or of recording).
+ */
+export async function recordFact(
+  tx: Queryable,
+  call: Call,
+  person: PersonRow,
+  fact: { kind: FactKind; data: Record<string, unknown> },
+  startsOn: string,
+): Promise<string> {
+  const slot = singleValued(fact.kind, fact.data)
+  const validFrom = typeof fact.data.validFrom === 'string' ? fact.data.validFrom : undefined
+  const validTo = typeof fact.data.validTo === 'string' ? fact.data.validTo : undefined
+  const from = day(validFrom ?? startsOn)
+  let follows: Succession = { ended: [], replaced: [] }
+  let current: (FactRow & Record<string, unknown>)[] = []
+  if (slot !== undefined) {
+    current = (
+      await tx.query<FactRow & Record<string, unknown>>(
+        `SELECT * FROM person_fact WHERE person_id = $1 AND kind = $2 AND superseded_by IS NULL ORDER BY recorded_at, id
+            FOR UPDATE`,
+        [person.id, fact.kind],
+      )
+    ).filter((row) => singleValued(row.kind, row.data)?.slot === slot.slot)
+    follows = succession(
+      { from, ...(validTo === undefined ? {} : { to: day(validTo) }) },
+      current.map((row) => ({
+        id: row.id,
+        ...(row.valid_from === null ? {} : { from: day(row.valid_from) }),
+        ...(row.valid_to === null ? {} : { to: day(row.valid_to) }),
+      })),
+    )
+  }
+  // Notified late, after a later one already recorded: it ends the day before that one began.
+  const stored =
+    follows.newTo === undefined ? fact : { kind: fact.kind, data: { ...fact.data, validTo: formatDay(follows.newTo) } }
+  const id = await insertFact(tx, call, person.id, stored)
+  const on = formatDay(call.app.today())
+  for (const { id: oldId, to } of follows.ended) {
+    const old = current.find((row) => row.id === oldId) as FactRow
+    const endedId = await insertFact(
+      tx,
+      call,
+      person.id,
+      { kind: fact.kind, data: { ...old.data, validTo: formatDay(to) } },
+      'alteration',
+    )
+    await tx.execute('UPDATE person_fact SET superseded_by = $1, superseded_at = now() WHERE id = $2', [endedId, oldId])
+    await timeline(
+      tx,
+      call.actor,
+      person.id,
+      'fact-ended',
+      `Previous ${slot?.label ?? fact.kind} ended on ${formatDay(to)}: a new one from ${formatDay(from)}`,
+      on,
+      {
+        factId: endedId,
+        supersedes: oldId,
+        endedBy: id,
+        provision: slot?.provision,
+      },
+    )
+  }
+  for (const oldId of follows.replaced) {
+    await tx.execute('UPDATE person_fact SET superseded_by = $1, superseded_at = now() WHERE id = $2', [id, oldId])
+    await timeline(
+      tx,
+      call.actor,
+      person.id,
+      'fact-superseded',
+      `${capitalFirst(slot?.label ?? fact.kind)} from ${formatDay(from)} replaced by the one recorded now`,
+      on,
+      {
+        factId: id,
+        supersedes: oldId,
+        provision: slot?.provision,
+      },
+    )
+  }
+  await applyRiskAssessment(tx, call, person, id, stored)
+  return id
+}
+
+const riskWords = (level: string | null) => (level === null ? 'not assessed' : level.replace('-', ' '))
+const capitalFirst = (text: string) => text.charAt(0).toUpperCase() + text.slice(1)
+
+/**
+ * A risk assessment recorded (or corrected) sets the person's risk level, and
+ * so how often they are visited, when it is the newest (`riskLevelAfter`):
+ * newer than every other current assessment that gave a level, and than the
+ * last change of the level by hand. The change is on the timeline with the
+ * level before and after; the person's version is the caller's to move.
+ */
+export async function applyRiskAssessment(
+  tx: Queryable,
+  call: Call,
+  person: PersonRow,
+  factId: string,
+  fact: { kind: FactKind; data: Record<string, unknown> },
+): Promise<void> {
+  if (fact.kind !== 'risk-assessment') return
+  const { date, rosh, tool } = fact.data
+  if (typeof date !== 'string' || parseDay(date) === undefined) return
+  const rows = await tx.query<{ assessed: string | null; changed: string | null }>(
+    `SELECT (SELECT max(data->>'date') FROM person_fact
+              WHERE person_id = $1 AND kind = 'risk-assessment' AND superseded_by IS NULL AND id <> $2
+                AND data->>'rosh' IS NOT NULL) AS assessed,
+            (SELECT max(occurred_on)::text FROM timeline_event
+              WHERE person_id = $1 AND kind = 'person-updated' AND data->'changes'->'riskLevel' IS NOT NULL) AS changed`,
+    [person.id, factId],
+  )
+  const dates = [rows[0]?.assessed, rows[0]?.changed].filter((d): d is string => typeof d === 'string').sort()
+  const asOf = dates.at(-1)
+  const level = riskLevelAfter(
+    { date: day(date), rosh: typeof rosh === 'string' ? (rosh as RiskLevel) : undefined },
+    asOf === undefined ? undefined : day(asOf),
+  )
+  if (level === undefined || level === person.risk_level) return
+  await tx.execute('UPDATE person SET risk_level = $1 WHERE id = $2', [level, person.id])
+  const before = person.risk_level
+  person.risk_level = level
+  await recordStep(tx, call.actor, {
+    operation: 'alteration',
+    object: { type: 'person', id: person.id, personId: person.id },
+    detail: { fields: ['riskLevel'], factId },
+    personId: person.id,
+    kind: 'risk-level-changed',
+    summary: `Risk level ${riskWords(before)} → ${riskWords(level)}, from the ${typeof tool === 'string' ? tool : 'risk'} assessment of ${date}`,
+    on: formatDay(call.app.today()),
+    data: { changes: { riskLevel: { from: before, to: level } }, factId, assessedOn: date },
+  })
 }
 
 export async function addFact(call: Call, personId: string, expectedVersion: number | undefined, body: unknown) {
@@ -403,8 +545,9 @@ export async function addFact(call: Call, personId: string, expectedVersion: num
   return transact(call, async (tx) => {
     const person = await loadPerson(tx, call, personId, true)
     const version = await bumpVersion(tx, person, expectedVersion)
-    const id = await insertFact(tx, call, personId, fact)
-    await timeline(tx, call.actor, personId, 'fact-recorded', `Recorded ${fact.kind}`, formatDay(call.app.today()), {
+    const today = formatDay(call.app.today())
+    const id = await recordFact(tx, call, person, fact, today)
+    await timeline(tx, call.actor, personId, 'fact-recorded', `Recorded ${fact.kind}`, today, {
       factId: id,
       kind: fact.kind,
     })
@@ -455,6 +598,8 @@ export async function supersedeFact(
       formatDay(call.app.today()),
       { factId: id, supersedes: factId, reason: input.reason },
     )
+    // A corrected assessment that is the newest sets the level as a new one would.
+    await applyRiskAssessment(tx, call, person, id, fact)
     return { id, supersedes: factId, personVersion: version }
   })
 }

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util'
 import type { ExplanationJson } from '../contracts/explain-output.ts'
 import {
   sections as allSections,
@@ -432,7 +433,11 @@ async function factsOf(
   const today = formatDay(call.app.today())
   const out: PersonRecordView['facts'] = {}
   for (const kind of kinds) out[kind] = { current: [], previous: [] }
+  const byId = new Map(rows.map((row) => [row.id, row]))
   for (const row of rows) {
+    // A fact ended by a later row that only adds its "to" date is shown once, as the ended row.
+    const successor = row.superseded_by === null ? undefined : byId.get(row.superseded_by)
+    if (successor !== undefined && onlyEnded(row, successor)) continue
     const fact: FactView = {
       id: row.id,
       kind: row.kind,
@@ -449,6 +454,14 @@ async function factsOf(
     else list.current.push(fact)
   }
   return out
+}
+
+/** Whether `next` is `fact` with an end date and nothing else changed (how a fact is ended, not corrected). */
+function onlyEnded(fact: FactRow, next: FactRow): boolean {
+  if (next.kind !== fact.kind || next.valid_to === null || next.valid_to === fact.valid_to) return false
+  const { validTo: _before, ...was } = fact.data
+  const { validTo: _after, ...now } = next.data
+  return isDeepStrictEqual(was, now)
 }
 
 /** What is due and overdue on the current registration, what was received, visits and suspected breaches. */

@@ -42,11 +42,12 @@ import {
   camelRow,
   checkFact,
   type FactRow,
-  insertFact,
   isUuid,
   loadPerson,
   loadPersonForSection,
   type PersonRow,
+  personSummary,
+  recordFact,
 } from './people.ts'
 import { consult } from './record-access.ts'
 import { failIf, parseOrThrow } from './validate.ts'
@@ -176,6 +177,39 @@ export async function readDetermination(call: Call, determinationId: string) {
     await loadPersonForSection(tx, call, row.person_id, 'offending')
     await consult(tx, call, { type: 'determination', id: determinationId, personId: row.person_id })
     return camelRow(row)
+  })
+}
+
+/**
+ * A determination with the person it is about, for a page that shows both
+ * (the determination, choosing a policy, checking the answers): one read and
+ * one audited consultation naming both records. The person first, so a record
+ * out of reach is refused (and audited) before the determination is looked up;
+ * a determination of someone else is not found.
+ */
+export async function viewDetermination(call: Call, personId: string, determinationId: string) {
+  await authorised(call, 'person:read')
+  return transact(call, async (tx) => {
+    // A determination sets out the person's offending: shown only to those who see that section.
+    const { person, reach } = await loadPersonForSection(tx, call, personId, 'offending')
+    if (!isUuid(determinationId)) throw new NotFound('determination')
+    const rows = await tx.query<Record<string, unknown>>(
+      'SELECT * FROM determination WHERE id = $1 AND person_id = $2',
+      [determinationId, personId],
+    )
+    const row = rows[0]
+    if (row === undefined) throw new NotFound('determination')
+    await consult(
+      tx,
+      call,
+      { type: 'determination', id: determinationId, personId },
+      {
+        records: [`person:${personId}`, `determination:${determinationId}`],
+        reach: reach.reach,
+        ...(reach.needToKnowId !== undefined ? { needToKnow: reach.needToKnowId, flagged: true } : {}),
+      },
+    )
+    return { person: personSummary(person), determination: camelRow(row) }
   })
 }
 
@@ -411,53 +445,75 @@ export function registrationState(
   }
 }
 
+/** A notification row as the obligations rules read it (short notice from `details`, or the scan's `short_notice` column). */
 export function receivedNotification(n: {
   id: string
   kind: ReceivedNotification['kind']
   received_on: string
   event_date: string | null
   departure_date: string | null
-  details: { shortNotice?: boolean }
+  details?: { shortNotice?: boolean }
+  short_notice?: boolean | null
 }): ReceivedNotification {
-  const eventDate = dayOf(n.event_date)
-  const departureDate = dayOf(n.departure_date)
-  return {
-    id: n.id,
-    kind: n.kind,
-    receivedOn: day(n.received_on),
-    ...(eventDate === undefined ? {} : { eventDate }),
-    ...(departureDate === undefined ? {} : { departureDate }),
-    ...(n.details.shortNotice ? { shortNotice: true } : {}),
-  }
+  const received: ReceivedNotification = { id: n.id, kind: n.kind, receivedOn: day(n.received_on) }
+  if (n.event_date !== null) received.eventDate = day(n.event_date)
+  if (n.departure_date !== null) received.departureDate = day(n.departure_date)
+  if (n.short_notice ?? n.details?.shortNotice) received.shortNotice = true
+  return received
 }
 
 export async function notice(call: Call, registrationId: string) {
   await authorised(call, 'person:read')
   return transact(call, async (tx) => {
     const { registration, person } = await loadRegistration(tx, call, registrationId, false, 'read')
-    const policy = policyById(registration.policy_id as never)
-    const lastDay = dayOf(registration.last_day)
-    const reviewDate = dayOf(registration.review_date)
-    const initialDue = dayOf(registration.initial_due)
-    const document = buildNotice({
-      reference: person.reference,
-      name: `${person.given_names} ${person.family_name}`,
-      dateOfBirth: day(person.date_of_birth),
-      policyTitle: policy.title,
-      policySource: policy.source,
-      notificationDuties: registration.notification_duties,
-      period: registration.period,
-      relevantDate: day(registration.relevant_date),
-      ...(lastDay === undefined ? {} : { lastDay }),
-      ...(reviewDate === undefined ? {} : { reviewDate }),
-      ...(initialDue === undefined ? {} : { initialDue }),
-      noFixedAbode: registration.no_fixed_abode,
-      profile: notificationProfile(registration.abuse_type, await adjustments(tx, registrationId)),
-      issuedOn: day(registration.notice_served_on ?? registration.registered_on),
-      settings: call.app.settings,
-    })
+    const document = await noticeOf(tx, call, registration, person)
     await consult(tx, call, { type: 'notice', id: registrationId, personId: person.id })
     return document
+  })
+}
+
+/**
+ * The notice with the registration it is of, for the page that shows the
+ * notice and records it served: one read and one audited consultation naming
+ * both.
+ */
+export async function viewNotice(call: Call, registrationId: string) {
+  await authorised(call, 'person:read')
+  return transact(call, async (tx) => {
+    const { registration, person } = await loadRegistration(tx, call, registrationId, false, 'read')
+    const document = await noticeOf(tx, call, registration, person)
+    await consult(
+      tx,
+      call,
+      { type: 'notice', id: registrationId, personId: person.id },
+      { records: [`notice:${registrationId}`, `registration:${registrationId}`] },
+    )
+    return { notice: document, registration: registrationJson(registration) }
+  })
+}
+
+/** The notice to the registrant (SOA 2003 s.83 and the profile), as of the registration's record. */
+async function noticeOf(tx: Queryable, call: Call, registration: RegistrationRow, person: PersonRow) {
+  const policy = policyById(registration.policy_id as never)
+  const lastDay = dayOf(registration.last_day)
+  const reviewDate = dayOf(registration.review_date)
+  const initialDue = dayOf(registration.initial_due)
+  return buildNotice({
+    reference: person.reference,
+    name: `${person.given_names} ${person.family_name}`,
+    dateOfBirth: day(person.date_of_birth),
+    policyTitle: policy.title,
+    policySource: policy.source,
+    notificationDuties: registration.notification_duties,
+    period: registration.period,
+    relevantDate: day(registration.relevant_date),
+    ...(lastDay === undefined ? {} : { lastDay }),
+    ...(reviewDate === undefined ? {} : { reviewDate }),
+    ...(initialDue === undefined ? {} : { initialDue }),
+    noFixedAbode: registration.no_fixed_abode,
+    profile: notificationProfile(registration.abuse_type, await adjustments(tx, registration.id)),
+    issuedOn: day(registration.notice_served_on ?? registration.registered_on),
+    settings: call.app.settings,
   })
 }
 
@@ -565,7 +621,9 @@ export async function recordNotification(call: Call, registrationId: string, bod
     }
     const id = randomUUID()
     const factIds: string[] = []
-    for (const fact of facts) if (fact) factIds.push(await insertFact(tx, call, person.id, fact))
+    // A new home address ends the one before it (s.84(1)(b)): from the day it changed, unless the fact says.
+    const startsOn = input.eventDate ?? input.receivedOn
+    for (const fact of facts) if (fact) factIds.push(await recordFact(tx, call, person, fact, startsOn))
     await tx.execute(
       `INSERT INTO notification (id, registration_id, person_id, kind, received_on, event_date, departure_date, items, details, station, received_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,

@@ -217,37 +217,44 @@ async function candidates(
   const periodicCutoff = cutoff(settings.reviewEveryYears)
   const ageCutoff = cutoff(settings.retainUntilAge)
   const params = [after, organisationId, formatDay(asOf), periodicCutoff]
+  // Each way a record falls due is one branch, found by its own index
+  // (migration 0008); "made on or before the cutoff" is "made before the day
+  // after it", so the creation time's index serves.
   if (kind === 'person') {
     return tx.query<Candidate & Record<string, unknown>>(
-      `SELECT p.id, p.reference, p.managing_org_id, p.date_of_birth, p.next_review_on, p.created_at::date AS recorded_on,
+      `WITH due AS (
+         SELECT id FROM person WHERE erased_on IS NULL AND id > $1 AND next_review_on <= $3::date
+         UNION SELECT id FROM person WHERE erased_on IS NULL AND id > $1 AND restricted_on IS NOT NULL
+         UNION SELECT id FROM person WHERE erased_on IS NULL AND id > $1 AND date_of_birth <= $5::date
+         UNION SELECT id FROM person p WHERE erased_on IS NULL AND id > $1 AND created_at < ($4::date + 1)::timestamptz
+                 AND NOT EXISTS (SELECT 1 FROM retention_review r WHERE r.person_id = p.id AND r.decided_on > $4::date)
+         UNION SELECT person_id FROM registration WHERE status = 'archived' AND person_id > $1
+                 AND retention_review_on <= $3::date
+       )
+       SELECT p.id, p.reference, p.managing_org_id, p.date_of_birth, p.next_review_on, p.created_at::date AS recorded_on,
               p.restricted_on,
               (SELECT max(r.decided_on) FROM retention_review r WHERE r.person_id = p.id) AS last_reviewed_on,
               (SELECT max(g.retention_review_on) FROM registration g
                 WHERE g.person_id = p.id AND g.status = 'archived') AS archive_review_on
          FROM person p
-        WHERE p.erased_on IS NULL AND p.id > $1 AND ($2::text IS NULL OR p.managing_org_id = $2)
-          AND (p.next_review_on <= $3::date
-               OR p.restricted_on IS NOT NULL
-               OR p.date_of_birth <= $5::date
-               OR (p.created_at::date <= $4::date
-                   AND NOT EXISTS (SELECT 1 FROM retention_review r WHERE r.person_id = p.id AND r.decided_on > $4::date))
-               OR EXISTS (SELECT 1 FROM registration g WHERE g.person_id = p.id AND g.status = 'archived'
-                            AND g.retention_review_on <= $3::date))
+        WHERE p.id IN (SELECT id FROM due) AND p.erased_on IS NULL AND ($2::text IS NULL OR p.managing_org_id = $2)
         ORDER BY p.id LIMIT ${batchSize}`,
       [...params, ageCutoff],
     )
   }
   return tx.query<Candidate & Record<string, unknown>>(
-    `SELECT v.id, NULL::text AS reference, v.managing_org_id, NULL::date AS date_of_birth, v.next_review_on,
+    `WITH due AS (
+       SELECT id FROM victim WHERE erased_on IS NULL AND id > $1 AND next_review_on <= $3::date
+       UNION SELECT id FROM victim WHERE erased_on IS NULL AND id > $1 AND restricted_on IS NOT NULL
+       UNION SELECT id FROM victim v WHERE erased_on IS NULL AND id > $1 AND created_at < ($4::date + 1)::timestamptz
+               AND NOT EXISTS (SELECT 1 FROM retention_review r WHERE r.victim_id = v.id AND r.decided_on > $4::date)
+     )
+     SELECT v.id, NULL::text AS reference, v.managing_org_id, NULL::date AS date_of_birth, v.next_review_on,
             v.created_at::date AS recorded_on, v.restricted_on,
             (SELECT max(r.decided_on) FROM retention_review r WHERE r.victim_id = v.id) AS last_reviewed_on,
             NULL::date AS archive_review_on
        FROM victim v
-      WHERE v.erased_on IS NULL AND v.id > $1 AND ($2::text IS NULL OR v.managing_org_id = $2)
-        AND (v.next_review_on <= $3::date
-             OR v.restricted_on IS NOT NULL
-             OR (v.created_at::date <= $4::date
-                 AND NOT EXISTS (SELECT 1 FROM retention_review r WHERE r.victim_id = v.id AND r.decided_on > $4::date)))
+      WHERE v.id IN (SELECT id FROM due) AND v.erased_on IS NULL AND ($2::text IS NULL OR v.managing_org_id = $2)
       ORDER BY v.id LIMIT ${batchSize}`,
     params,
   )

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Queryable } from '../store/database.ts'
+import { type Action, actions, can } from './access.ts'
 import type { Actor, Role } from './actor.ts'
 import {
   accountById,
@@ -8,6 +9,7 @@ import {
   newToken,
   sha256,
   storePasswordHash,
+  subjectOf,
 } from './authentication.ts'
 import { authenticationRuntime } from './authentication-runtime.ts'
 import { audit, authorised, type Call, transact } from './context.ts'
@@ -373,6 +375,8 @@ export async function listUsers(call: Call, filters: UserFilters = {}): Promise<
 }
 
 export interface UserAccount extends UserSummary {
+  /** The actions their roles allow: all an API token acting as them could ever do. */
+  actions: Action[]
   /** API tokens, newest first: never the token, which only its holder saw. */
   tokens: { id: string; label: string; scopes: string[]; expiresAt: string; revokedAt: string | null }[]
 }
@@ -383,7 +387,7 @@ export async function userAccount(call: Call, userId: string): Promise<UserAccou
   const runtime = authenticationRuntime(call.app)
   const now = runtime.now()
   return transact(call, async (tx) => {
-    await userInReach(tx, call, userId)
+    const account = await userInReach(tx, call, userId)
     const [row] = await tx.query<SummaryRow>(`${summarySelect} WHERE u.id = $2`, [now, userId])
     if (row === undefined) throw new NotFound('user')
     const tokens = await tx.query<{
@@ -396,8 +400,10 @@ export async function userAccount(call: Call, userId: string): Promise<UserAccou
       userId,
     ])
     await audit(tx, call.actor, 'consultation', { type: 'user', id: userId }, {}, call.justification)
+    const asThem: Actor = subjectOf(account)
     return {
       ...summaryOf(row, now),
+      actions: actions.filter((action) => can(asThem, action)),
       tokens: tokens.map((token) => ({
         id: token.id,
         label: token.label,

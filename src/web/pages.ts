@@ -12,6 +12,7 @@ import { recordingPages } from './routes/recording.ts'
 import { registrationPages } from './routes/registration.ts'
 import { searchPages } from './routes/search.ts'
 import { signInPages } from './routes/sign-in.ts'
+import { pagesOf } from './view.ts'
 
 // The practitioners' pages (issue 6): server-rendered on the GOV.UK and MoJ
 // design systems, working without JavaScript. Each page route declares its
@@ -20,6 +21,7 @@ import { signInPages } from './routes/sign-in.ts'
 
 export async function webPages(server: ApiServer, app: AppContext): Promise<void> {
   server.problemPage = problemPage
+  pagesOf(server, app)
   assetRoutes(server)
   signInPages(server, app)
   caseloadPages(server, app)

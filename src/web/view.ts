@@ -5,13 +5,16 @@ import nunjucks from 'nunjucks'
 import { csrfOfRequest } from '../api/authenticate.ts'
 import { can } from '../app/access.ts'
 import type { Actor } from '../app/actor.ts'
+import { authenticationRuntime } from '../app/authentication-runtime.ts'
+import type { AppContext } from '../app/context.ts'
 import { formatDayLong, parseDay } from '../domain/dates/day.ts'
 
 // Pages are Nunjucks templates on the GOV.UK and MoJ design systems, rendered
 // on the server. Every page gets the same frame: who is signed in, the
 // navigation their roles open, the CSRF token for its forms and the CSP nonce
-// for its one inline script. Autoescaping is on; `| safe` is used only on HTML
-// the templates build themselves.
+// for its one inline script, and the session's timings for the timeout
+// warning. Autoescaping is on; `| safe` is used only on HTML the templates
+// build themselves.
 
 const require = createRequire(import.meta.url)
 const searchPaths = [
@@ -88,6 +91,58 @@ export function navigationFor(actor: Actor | undefined, path: string): Navigatio
     .map(({ text, href }) => ({ text, href, active: path === href || path.startsWith(`${href}/`) }))
 }
 
+/** "30 minutes", "1 minute", "45 seconds", "12 hours": a length of time in words. */
+export function duration(seconds: number): string {
+  const whole = Math.max(0, Math.round(seconds))
+  const [amount, unit] =
+    whole % 3600 === 0 && whole > 0
+      ? [whole / 3600, 'hour']
+      : whole % 60 === 0 && whole > 0
+        ? [whole / 60, 'minute']
+        : whole >= 120
+          ? [Math.round(whole / 60), 'minute']
+          : [whole, 'second']
+  return `${amount} ${unit}${amount === 1 ? '' : 's'}`
+}
+
+/** Seconds before the end of a session that the warning appears: 2 minutes, and never less than 20 seconds (WCAG 2.2.1). */
+export const warningSecondsFor = (idleSeconds: number) => Math.min(120, Math.max(20, Math.floor(idleSeconds / 2)))
+
+/** The application behind each server's pages, for the settings every page shows (the session's timings). */
+const applications = new WeakMap<object, AppContext>()
+
+export function pagesOf(server: object, app: AppContext): void {
+  applications.set(server, app)
+}
+
+/**
+ * The session's timings, from the sign-in settings: in words for every page
+ * (which works without JavaScript), and in seconds for the timeout warning's
+ * script on a page a session signed in.
+ */
+function sessionTimings(request: FastifyRequest) {
+  const app = applications.get(request.server)
+  if (app === undefined) return {}
+  const { settings } = authenticationRuntime(app)
+  const idleSeconds = Math.round(settings.sessionIdleMinutes * 60)
+  const signedInBySession = request.actor !== undefined && csrfOfRequest(request) !== undefined
+  return {
+    sessionLimits: {
+      idle: duration(idleSeconds),
+      absolute: duration(settings.sessionAbsoluteHours * 3600),
+      warning: duration(warningSecondsFor(idleSeconds)),
+    },
+    timeoutWarning: signedInBySession
+      ? {
+          idleSeconds,
+          warningSeconds: warningSecondsFor(idleSeconds),
+          // "Last seen" is written at most this often, so a session may end this much sooner than the page thinks.
+          slackSeconds: settings.lastSeenEverySeconds,
+        }
+      : undefined,
+  }
+}
+
 export interface PageContext {
   [key: string]: unknown
 }
@@ -109,6 +164,7 @@ export function render(
     actor,
     navigation: navigationFor(actor, path),
     currentPath: path,
+    ...sessionTimings(request),
     ...context,
   })
   return reply.code(status).type('text/html; charset=utf-8').send(html)

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { Page } from 'playwright-core'
+import { createUser } from '../../src/app/directory.ts'
 import { readPerson } from '../../src/app/people.ts'
 import {
   type Browsing,
@@ -16,7 +17,6 @@ import {
 // administrators, and the accessibility statement for everyone. Each role
 // signs in once (a security code is good once) and keeps its page.
 
-const byTest = (page: Page, id: string) => page.locator(`[data-test="${id}"]`)
 const summaryText = async (page: Page) =>
   ((await page.locator('.govuk-error-summary').innerText()) ?? '').replace(/\s+/g, ' ')
 
@@ -65,7 +65,7 @@ describe('pages: audit trail, user administration and accessibility statement', 
   test('an auditor searches by person and category, sees who, when, why and from where, and the search is itself audited', async () => {
     const page = auditor
     assert.match(new URL(page.url()).pathname, /^\/audit$/, 'an auditor starts on the audit trail')
-    assert.ok((await byTest(page, 'audit-entry').count()) > 0, 'the latest entries are shown')
+    assert.ok((await page.getByTestId('audit-entry').count()) > 0, 'the latest entries are shown')
     await expectAccessible(page, 'audit trail')
 
     const before = await headSeq()
@@ -73,7 +73,7 @@ describe('pages: audit trail, user administration and accessibility statement', 
     await page.getByLabel('Category').selectOption('consultation')
     await page.getByRole('button', { name: 'Search' }).click()
     await page.waitForURL(/category=consultation/)
-    const entries = byTest(page, 'audit-entry')
+    const entries = page.getByTestId('audit-entry')
     assert.ok((await entries.count()) >= 1)
     const rows = (await entries.allInnerTexts()).map((text) => text.replace(/\s+/g, ' '))
     const officerRead = rows.find((text) => text.includes(justification))
@@ -103,11 +103,11 @@ describe('pages: audit trail, user administration and accessibility statement', 
   test('the audit trail pages back and forth, a page at a time', async () => {
     const page = auditor
     await page.goto('/audit')
-    const first = await byTest(page, 'audit-entry').allInnerTexts()
+    const first = await page.getByTestId('audit-entry').allInnerTexts()
     assert.equal(first.length, 25)
     await page.getByRole('link', { name: 'Older entries' }).click()
     await page.waitForURL(/cursor=/)
-    const second = await byTest(page, 'audit-entry').allInnerTexts()
+    const second = await page.getByTestId('audit-entry').allInnerTexts()
     assert.ok(second.length > 0)
     assert.notDeepEqual(second, first)
     await page.getByRole('link', { name: 'Newer entries' }).click()
@@ -134,7 +134,7 @@ describe('pages: audit trail, user administration and accessibility statement', 
     assert.match(summary, /Enter a register reference, like DA-2026-000123, or a person’s id/)
     assert.match(summary, /Date from must be a real date/)
     assert.match(summary, /Date to must include a month/)
-    assert.equal(await byTest(page, 'audit-entries').count(), 0)
+    assert.equal(await page.getByTestId('audit-entries').count(), 0)
     await expectAccessible(page, 'audit trail search with errors')
 
     await page.getByLabel('Person', { exact: true }).fill('')
@@ -155,7 +155,7 @@ describe('pages: audit trail, user administration and accessibility statement', 
     await page.getByRole('button', { name: 'Check the chain' }).click()
     await page.waitForLoadState()
     assert.match(await page.locator('h1').innerText(), /chain is intact/)
-    const report = (await byTest(page, 'verify-report').innerText()).replace(/\s+/g, ' ')
+    const report = (await page.getByTestId('verify-report').innerText()).replace(/\s+/g, ' ')
     const checked = Number(/Entries checked (\d+)/.exec(report)?.[1])
     assert.ok(checked >= before, `${checked} entries checked, the chain was at ${before}`)
     assert.ok(
@@ -184,14 +184,14 @@ describe('pages: audit trail, user administration and accessibility statement', 
   test('an administrator lists users and filters them by role and organisation', async () => {
     const page = administrator
     assert.match(new URL(page.url()).pathname, /^\/admin\/users$/)
-    assert.ok((await byTest(page, 'user-row').count()) > 1)
+    assert.ok((await page.getByTestId('user-row').count()) > 1)
     await expectAccessible(page, 'users')
     await screenshot(page, 'admin-users')
     await page.getByLabel('Role').selectOption('auditor')
     await page.getByLabel('Organisation').selectOption('police:demo-shire')
     await page.getByRole('button', { name: 'Apply filters' }).click()
     await page.waitForURL(/role=auditor/)
-    const rows = await byTest(page, 'user-row').allInnerTexts()
+    const rows = await page.getByTestId('user-row').allInnerTexts()
     assert.ok(rows.some((row) => row.includes(web.users.auditor.actor.displayName)))
     for (const row of rows) assert.match(row, /Auditor/)
     await expectAccessible(page, 'users, filtered')
@@ -237,7 +237,7 @@ describe('pages: audit trail, user administration and accessibility statement', 
     await page.getByRole('button', { name: 'Add user' }).click()
     await page.waitForLoadState()
     assert.match(await page.locator('h1').innerText(), /The account has been created/)
-    const shown = await byTest(page, 'first-password').innerText()
+    const shown = await page.getByTestId('first-password').innerText()
     assert.match(shown, /^[A-Za-z0-9x]{5}(-[A-Za-z0-9x]{5}){3}$/)
     assert.ok(!page.url().includes(shown), 'never in the address')
     await expectAccessible(page, 'account created')
@@ -255,7 +255,7 @@ describe('pages: audit trail, user administration and accessibility statement', 
     await page.getByLabel('Password', { exact: true }).fill(password)
     await page.getByRole('button', { name: 'Add user' }).click()
     await page.waitForURL(/\/admin\/users\/[0-9a-f-]{36}\?done=created/)
-    assert.match(await byTest(page, 'success').innerText(), /The account has been created/)
+    assert.match(await page.getByTestId('success').innerText(), /The account has been created/)
     const userPage = page.url().split('?')[0] as string
 
     // The new user signs in for the first time: password, then setting up the authenticator app.
@@ -265,20 +265,20 @@ describe('pages: audit trail, user administration and accessibility statement', 
     await user.getByLabel('Password', { exact: true }).fill(password)
     await user.getByRole('button', { name: 'Continue' }).click()
     await user.getByRole('button', { name: 'Show my set-up key' }).click()
-    const secret = (await user.locator('[data-test="totp-secret"]').innerText()).replace(/\s+/g, '')
+    const secret = (await user.getByTestId('totp-secret').innerText()).replace(/\s+/g, '')
     await user.getByLabel('Security code from your app').fill(currentCode({ secret } as WebUser))
     await user.getByRole('button', { name: 'Confirm and sign in' }).click()
     await user.waitForURL((url) => !url.pathname.startsWith('/sign-in'))
     await user.goto('/impact')
-    assert.match(await byTest(user, 'signed-in-as').innerText(), /Dee Disabled/)
+    assert.match(await user.getByTestId('signed-in-as').innerText(), /Dee Disabled/)
 
     await page.goto(userPage)
-    assert.match((await byTest(page, 'user-summary').innerText()).replace(/\s+/g, ' '), /Signed in now Yes/)
+    assert.match((await page.getByTestId('user-summary').innerText()).replace(/\s+/g, ' '), /Signed in now Yes/)
     await expectAccessible(page, 'a user')
     await page.getByRole('button', { name: 'Disable the account' }).click()
     await page.waitForURL(/done=disabled/)
-    assert.match(await byTest(page, 'success').innerText(), /disabled\. Their sessions have ended/)
-    const summary = (await byTest(page, 'user-summary').innerText()).replace(/\s+/g, ' ')
+    assert.match(await page.getByTestId('success').innerText(), /disabled\. Their sessions have ended/)
+    const summary = (await page.getByTestId('user-summary').innerText()).replace(/\s+/g, ' ')
     assert.match(summary, /Disabled/)
     assert.match(summary, /Signed in now No/)
     await expectAccessible(page, 'a disabled user with the confirmation')
@@ -289,11 +289,11 @@ describe('pages: audit trail, user administration and accessibility statement', 
 
     await page.getByRole('button', { name: 'Enable the account' }).click()
     await page.waitForURL(/done=enabled/)
-    assert.match(await byTest(page, 'success').innerText(), /enabled/)
+    assert.match(await page.getByTestId('success').innerText(), /enabled/)
     await page.getByRole('button', { name: 'Reset their authenticator app' }).click()
     await page.waitForURL(/done=second-factor/)
     assert.match(
-      (await byTest(page, 'user-summary').innerText()).replace(/\s+/g, ' '),
+      (await page.getByTestId('user-summary').innerText()).replace(/\s+/g, ' '),
       /Authenticator app Not set up yet/,
     )
     await page.getByRole('button', { name: 'End their sessions' }).click()
@@ -304,6 +304,89 @@ describe('pages: audit trail, user administration and accessibility statement', 
     await page.waitForLoadState()
     assert.match(await summaryText(page), /Password must be at least 12 characters/)
     await expectAccessible(page, 'a user with a password error')
+  })
+
+  test('an administrator issues an API token for an integration: GOV.UK errors, shown once, scoped, audited', async () => {
+    const page = administrator
+    // An account kept for a system integration, in the administrator's organisation.
+    const integration = await createUser(web.db, {
+      organisationId: 'police:demo-shire',
+      roles: ['registrar'],
+      displayName: 'Case management system (synthetic integration)',
+      email: 'case-management.integration@web-test.example.test',
+    })
+    await page.goto(`/admin/users/${integration.userId}`)
+    await page.getByRole('button', { name: 'Issue an API token' }).click()
+    await page.waitForURL(/\/tokens\/new$/)
+    assert.equal(await page.locator('h1').innerText(), 'Issue an API token')
+    // Only what the account's roles allow is offered.
+    assert.equal(await page.getByLabel('Read tasks').count(), 1)
+    assert.equal(await page.getByLabel('Search the audit trail').count(), 0, 'registrars do not search the trail')
+    await expectAccessible(page, 'issue an API token')
+
+    await page.getByLabel('How many days the token works for').fill('')
+    await page.getByRole('button', { name: 'Issue the token' }).click()
+    await page.waitForLoadState()
+    assert.match(await page.title(), /^Error: /)
+    let summary = await summaryText(page)
+    assert.match(summary, /Enter the name of the integration/)
+    assert.match(summary, /Select what the token may do/)
+    assert.match(summary, /Enter how many days the token should work for/)
+    await expectAccessible(page, 'issue an API token with errors')
+    await screenshot(page, 'admin-token-errors')
+    // Each message in the summary moves the focus to its field.
+    await page.locator('.govuk-error-summary').getByRole('link', { name: 'Select what the token may do' }).click()
+    assert.equal(await page.evaluate('document.activeElement && document.activeElement.name'), 'scopes')
+
+    await page.getByLabel('Name of the integration').fill('Case management system, nightly import (test)')
+    await page.getByLabel('Read tasks').check()
+    await page.getByLabel('How many days the token works for').fill('400')
+    await page.getByRole('button', { name: 'Issue the token' }).click()
+    await page.waitForLoadState()
+    summary = await summaryText(page)
+    assert.match(summary, /Number of days must be between 1 and 365/)
+    assert.equal(await page.getByLabel('Read tasks').isChecked(), true, 'what was chosen is kept')
+
+    const before = await headSeq()
+    await page.getByLabel('How many days the token works for').fill('30')
+    const [answer] = await Promise.all([
+      page.waitForResponse((response) => response.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Issue the token' }).click(),
+    ])
+    await page.waitForLoadState()
+    assert.equal(answer.headers()['cache-control'], 'no-store', 'the answer with the token is not kept')
+    assert.match(await page.locator('h1').innerText(), /The API token has been issued/)
+    const token = await page.getByTestId('api-token').innerText()
+    assert.match(token, /^dasr_[A-Za-z0-9_-]{43}$/)
+    assert.ok(!page.url().includes(token), 'never in the address')
+    const details = (await page.getByTestId('token-summary').innerText()).replace(/\s+/g, ' ')
+    assert.match(details, /May do Read tasks \(task:read\)/)
+    assert.match(details, /Works until \d{1,2} \w+ \d{4} at/)
+    await expectAccessible(page, 'API token issued')
+
+    // The token works on the API for what it was issued for, and for nothing else.
+    const bearer = { authorization: `Bearer ${token}` }
+    const tasks = await web.server.inject({ method: 'GET', url: '/api/v1/tasks', headers: bearer })
+    assert.equal(tasks.statusCode, 200, tasks.body)
+    const caseload = await web.server.inject({ method: 'GET', url: '/api/v1/caseload', headers: bearer })
+    assert.equal(caseload.statusCode, 403, 'person:read was not in its scopes')
+
+    // Audited by the service, with its label, scopes and expiry, never the token.
+    const entries = await entriesBy(web.users.administrator.actor.userId, before)
+    const issued = entries.find((e) => e.operation === 'administration' && e.detail.event === 'token-issued')
+    assert.ok(issued, JSON.stringify(entries))
+    assert.deepEqual(issued.detail.scopes, ['task:read'])
+    assert.equal(issued.detail.label, 'Case management system, nightly import (test)')
+    const [trail] = await web.db.query<{ text: string }>(
+      "SELECT string_agg(detail::text, ' ') AS text FROM audit_event",
+    )
+    assert.ok(!(trail?.text ?? '').includes(token), 'the token is nowhere in the audit trail')
+
+    // Never shown again: the account's page lists it by name only.
+    await page.getByRole('link', { name: /Go to Case management system/ }).click()
+    await page.waitForURL(new RegExp(`/admin/users/${integration.userId}$`))
+    assert.match(await mainText(page), /Case management system, nightly import \(test\)/)
+    assert.ok(!(await page.content()).includes(token))
   })
 
   test('an administrator cannot disable their own account, and cannot open a user of another organisation', async () => {
@@ -351,7 +434,7 @@ describe('pages: audit trail, user administration and accessibility statement', 
     assert.match(text, /not yet been tested with screen readers/)
     assert.match(text, /Equality Advisory and Support Service/)
     assert.match(text, /issue tracker/)
-    assert.match(await byTest(page, 'statement-prepared').innerText(), /24 November 2026/)
+    assert.match(await page.getByTestId('statement-prepared').innerText(), /24 November 2026/)
     await expectAccessible(page, 'accessibility statement')
     await screenshot(page, 'accessibility')
     // The keyboard: the first Tab reaches the skip link, which leads to the content.

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { type Page, selectors } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { systemActor } from '../../src/app/actor.ts'
 import { scan } from '../../src/app/compliance.ts'
 import type { Call } from '../../src/app/context.ts'
@@ -14,11 +14,19 @@ import { type Browsing, expectAccessible, mainText, screenshot, signIn, startBro
 // as-of date) and see the suspected breach on the caseload"; and what other
 // roles see of it.
 
-// The pages mark what tests look for with data-test attributes.
-selectors.setTestIdAttribute('data-test')
-
-const rowNames = async (page: Page) => page.locator('[data-test="caseload-row"] th a').allInnerTexts()
+const rowNames = async (page: Page) => page.getByTestId('caseload-row').locator('th a').allInnerTexts()
 const familyOf = (name: string) => name.split(' ').at(-1) as string
+
+/** The page keeps the GOV.UK standard width (960px), and its table fits inside it without scrolling sideways. */
+async function expectFitsTheStandardWidth(page: Page): Promise<void> {
+  const widths = (await page.evaluate(`(() => {
+    const container = document.querySelector('main').closest('.govuk-width-container')
+    const table = document.querySelector('[data-test="caseload"]')
+    return { container: container.getBoundingClientRect().width, table: table.scrollWidth, room: table.parentElement.clientWidth }
+  })()`)) as { container: number; table: number; room: number }
+  assert.ok(widths.container <= 960, `the page is ${widths.container}px wide`)
+  assert.ok(widths.table <= widths.room, `the table is ${widths.table}px wide in ${widths.room}px`)
+}
 
 describe('pages: my caseload', () => {
   let web: Browsing
@@ -74,6 +82,11 @@ describe('pages: my caseload', () => {
     assert.match(await row.innerText(), /Initial notification/)
     assert.equal(await row.getByRole('link').getAttribute('href'), `/people/${registrant.personId}`)
     assert.match(await mainText(page), /Your open tasks/)
+    // Every detail of the row is there, each on its own line.
+    const details = (await row.innerText()).replace(/\s+/g, ' ')
+    assert.match(details, /Registered Risk: High/)
+    assert.match(details, /Visit: (None due|\d+ \w+ \d{4}) Review: (None set|\d+ \w+ \d{4})/)
+    await expectFitsTheStandardWidth(page)
     await expectAccessible(page, 'caseload')
   })
 
@@ -103,7 +116,17 @@ describe('pages: my caseload', () => {
       descending,
       [...descending].sort((a, b) => b.localeCompare(a)),
     )
-    assert.equal(await page.locator('th[aria-sort="none"]').count(), 7)
+    // Six columns: registration and risk share one, the next home visit and the next review another.
+    assert.equal(await page.locator('th[aria-sort="none"]').count(), 5)
+    await page.locator('thead').getByRole('link', { name: /^Risk/ }).click()
+    await page.waitForURL(/sort=risk&order=descending/)
+    assert.match(await page.locator('th[aria-sort="descending"]').innerText(), /^Registration[\s\S]*Risk ▼/)
+    await page
+      .locator('thead')
+      .getByRole('link', { name: /^Next review/ })
+      .click()
+    await page.waitForURL(/sort=nextReview&order=ascending/)
+    assert.match(await page.locator('th[aria-sort="ascending"]').innerText(), /^Next home visit[\s\S]*Next review ▲/)
     await expectAccessible(page, 'caseload sorted by name')
   })
 
@@ -179,8 +202,11 @@ describe('pages: my caseload', () => {
     await page.getByRole('link', { name: 'My organisation’s cases' }).click()
     await page.waitForURL(/scope=organisation/)
     assert.equal(await page.locator('h1').innerText(), 'My organisation’s caseload')
-    assert.match(await page.locator('thead').innerText(), /Responsible officer/)
+    const officers = await page.getByTestId('officer').allInnerTexts()
+    assert.ok(officers.length > 0)
+    for (const officer of officers) assert.match(officer, /^Responsible officer: /)
     assert.match(await mainText(page), /synthetic/)
+    await expectFitsTheStandardWidth(page)
     await expectAccessible(page, "organisation's caseload")
   })
 

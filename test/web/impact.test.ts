@@ -22,9 +22,6 @@ function preset(id: string): Scenario {
 const pounds = (n: number) => `£${Math.round(n).toLocaleString('en-GB')}`
 const whole = (n: number) => Math.round(n).toLocaleString('en-GB')
 
-/** The pages mark what tests look for with data-test (the layout's convention). */
-const byTest = (page: Page, id: string) => page.locator(`[data-test="${id}"]`)
-
 async function tableText(page: Page, caption: RegExp): Promise<string> {
   const table = page.locator('table', { has: page.locator('caption', { hasText: caption }) }).first()
   return ((await table.innerText()) ?? '').replace(/\s+/g, ' ')
@@ -65,11 +62,11 @@ describe('pages: impact assessment', () => {
         costs.includes(`TOTAL ${pounds(c.totalCostWholePounds)} ${pounds(g.totalCostWholePounds)}`),
         `${id}: ${costs}`,
       )
-      const breakEven = await byTest(page, 'break-even').innerText()
+      const breakEven = await page.getByTestId('break-even').innerText()
       assert.match(breakEven, new RegExp(`about ${whole(c.breakEvenVictims)} to ${whole(g.breakEvenVictims)} fewer`))
       // Each chart is an image with a title and a text alternative, and its figures as a table.
       for (const key of ['cohort', 'cost', 'tornado']) {
-        const chart = byTest(page, `chart-${key}`)
+        const chart = page.getByTestId(`chart-${key}`)
         const svg = chart.locator('svg[role="img"]')
         assert.equal(await svg.count(), 1, `${id}: the ${key} chart`)
         const labelledBy = (await svg.getAttribute('aria-labelledby')) ?? ''
@@ -88,7 +85,7 @@ describe('pages: impact assessment', () => {
   test('an input changed on the page changes the figures as the model does', async () => {
     const page = await web.open('officer')
     await page.goto('/impact?scenario=lords-2024-custodial')
-    const group = byTest(page, 'input-roles-0-casesPerWorker')
+    const group = page.getByTestId('input-roles-0-casesPerWorker')
     assert.match(await group.innerText(), /Source: report p\.43/)
     await group.getByLabel('Conservative').fill('40')
     await page.getByRole('button', { name: 'Calculate' }).click()
@@ -103,14 +100,14 @@ describe('pages: impact assessment', () => {
     const costs = await tableText(page, /Table 2\. Staffing costs/)
     assert.ok(costs.includes(`TOTAL ${pounds(expected.totalCostWholePounds)}`), costs)
     assert.match(await mainText(page), /With your figures/)
-    assert.equal(await byTest(page, 'input-roles-0-casesPerWorker').getByLabel('Conservative').inputValue(), '40')
+    assert.equal(await page.getByTestId('input-roles-0-casesPerWorker').getByLabel('Conservative').inputValue(), '40')
   })
 
   test('a bad input gets the error summary naming the field, and nothing is computed', async () => {
     const page = await web.open('probation')
     await page.goto('/impact?scenario=broad-serial-high-risk')
-    await byTest(page, 'input-roles-1-casesPerWorker').getByLabel('Generous').fill('0')
-    await byTest(page, 'input-costPerVictim').getByLabel('Conservative').fill('lots')
+    await page.getByTestId('input-roles-1-casesPerWorker').getByLabel('Generous').fill('0')
+    await page.getByTestId('input-costPerVictim').getByLabel('Conservative').fill('lots')
     await page.getByLabel('Number of draws for the uncertainty (optional)').fill('20000')
     await page.getByRole('button', { name: 'Calculate' }).click()
     await page.waitForLoadState()
@@ -119,14 +116,14 @@ describe('pages: impact assessment', () => {
     assert.match(summary, /Victim liaison officers: cases per worker, generous must be greater than 0/)
     assert.match(summary, /Cost of one victim of domestic abuse, conservative must be a number/)
     assert.match(summary, /Number of draws must be a whole number from 1 to 10,000/)
-    assert.equal(await byTest(page, 'impact-results').count(), 0)
+    assert.equal(await page.getByTestId('impact-results').count(), 0)
     await expectAccessible(page, 'impact assessment with errors')
     await screenshot(page, 'impact-errors')
     // The link in the summary leads to the box, which shows the message beside it and keeps what was typed.
-    const box = byTest(page, 'input-roles-1-casesPerWorker').getByLabel('Generous')
+    const box = page.getByTestId('input-roles-1-casesPerWorker').getByLabel('Generous')
     assert.equal(await box.inputValue(), '0')
     assert.match(
-      await byTest(page, 'input-roles-1-casesPerWorker').locator('.govuk-error-message').innerText(),
+      await page.getByTestId('input-roles-1-casesPerWorker').locator('.govuk-error-message').innerText(),
       /must be greater than 0/,
     )
     await page.locator('.govuk-error-summary a', { hasText: 'Victim liaison officers' }).click()
@@ -137,7 +134,7 @@ describe('pages: impact assessment', () => {
 
     // Shares of the sentence mix that do not add up to 1: a rule across fields, named too.
     await box.fill('180')
-    await byTest(page, 'input-costPerVictim').getByLabel('Conservative').fill('42221.01')
+    await page.getByTestId('input-costPerVictim').getByLabel('Conservative').fill('42221.01')
     await page.getByLabel('Number of draws for the uncertainty (optional)').fill('')
     await page.getByLabel('Share: custody of 12 months').fill('0.5')
     await page.getByRole('button', { name: 'Calculate' }).click()
@@ -159,7 +156,7 @@ describe('pages: impact assessment', () => {
       await page.getByLabel('PERT: a smooth curve').check()
       await page.getByRole('button', { name: 'Calculate' }).click()
       await page.waitForLoadState()
-      return (await byTest(page, 'monte-carlo').innerText()).replace(/\s+/g, ' ')
+      return (await page.getByTestId('monte-carlo').innerText()).replace(/\s+/g, ' ')
     }
     const first = await run()
     const second = await run()
@@ -175,8 +172,8 @@ describe('pages: impact assessment', () => {
       ),
       first,
     )
-    assert.match(await byTest(page, 'projection').innerText(), /Projection over 5 years/)
-    assert.equal(await byTest(page, 'chart-projection').locator('svg[role="img"]').count(), 1)
+    assert.match(await page.getByTestId('projection').innerText(), /Projection over 5 years/)
+    assert.equal(await page.getByTestId('chart-projection').locator('svg[role="img"]').count(), 1)
     await expectAccessible(page, 'impact assessment with Monte Carlo and projection')
   })
 })

@@ -92,6 +92,12 @@ describe('pages: recording notifications, visits, breach outcomes and risk', () 
 
   test('record a change of address and see the obligation satisfied', async () => {
     const page = officer
+    // The home address on record before the change: the change must end it, not overwrite it.
+    const homesBefore = ((await readPerson(call, clean.personId)).facts.address ?? []).filter(
+      (fact) => fact.data.addressType === 'home' && fact.validTo === null,
+    )
+    assert.equal(homesBefore.length, 1, 'the registrant has one home address on record')
+    const previousHome = homesBefore[0] as NonNullable<(typeof homesBefore)[number]>
     await page.goto(url(`/people/${clean.personId}/notifications/new`))
     assert.match(await mainText(page), /What has changed\?/)
     await expectAccessible(page, 'what has changed')
@@ -105,6 +111,7 @@ describe('pages: recording notifications, visits, breach outcomes and risk', () 
     assert.equal(await submit(page, 'Continue'), 303)
     assert.match(page.url(), /kind=home-address/)
     assert.match(await mainText(page), /Record a change of home address/)
+    assert.match(await mainText(page), /The current home address stays in the record’s history/)
     await expectAccessible(page, 'change of home address')
 
     // The day it was made is today unless the officer says otherwise.
@@ -169,6 +176,31 @@ describe('pages: recording notifications, visits, breach outcomes and risk', () 
     assert.ok(notification)
     assert.equal(notification.station, 'Demo Town police station')
     assert.deepEqual(notification.items, ['home-address'])
+
+    // The previous home address ended the day before the move, and stays in the history.
+    const history = (await readPerson(call, clean.personId, { history: true })).facts.address ?? []
+    const original = history.find((fact) => fact.id === previousHome.id)
+    assert.ok(original?.supersededBy, 'the previous home address is superseded, not overwritten')
+    const ended = history.find((fact) => fact.id === original.supersededBy)
+    assert.equal(ended?.validTo, '2026-11-22')
+    assert.deepEqual({ ...ended?.data, validTo: undefined }, { ...previousHome.data, validTo: undefined })
+    const homesNow = (record.facts.address ?? []).filter(
+      (fact) => fact.data.addressType === 'home' && fact.validTo === null,
+    )
+    assert.deepEqual(
+      homesNow.map((fact) => fact.data.postcode),
+      ['ZZ1 1ZZ'],
+      'one home address at a time',
+    )
+    // The record's Addresses part lists it once, under "Previous", with its last day.
+    await page.goto(url(`/people/${clean.personId}/addresses`))
+    const previous = page.locator('table', { hasText: 'Previous: addresses' })
+    const line1 = String(previousHome.data.line1)
+    const rows = previous.locator('tbody tr', { hasText: line1 })
+    assert.equal(await rows.count(), 1, `${line1} is listed once among previous addresses`)
+    assert.match(await rows.innerText(), /22 November 2026/)
+    assert.match(await page.locator('table', { hasText: '12 Example Street' }).first().innerText(), /12 Example Street/)
+    await expectAccessible(page, 'addresses after a change of home address')
   })
 
   test('every kind of notification: its form and its error state pass axe, and an empty form records nothing', async () => {
@@ -370,6 +402,31 @@ describe('pages: recording notifications, visits, breach outcomes and risk', () 
     assert.equal(new URL(page.url()).searchParams.get('done'), 'risk-assessment')
     const assessments = (await readPerson(call, clean.personId)).facts['risk-assessment'] ?? []
     assert.ok(assessments.some((a) => a.data.date === yesterday && a.data.tool === 'OASys' && a.data.rosh === 'high'))
+  })
+
+  test('the newest risk assessment sets the risk level shown; a back-dated one does not', async () => {
+    const page = officer
+    const level = async () => (await readPerson(call, breached.personId)).person.riskLevel
+    const before = await level()
+    const [chosen, label] = before === 'very-high' ? ['low', 'Low'] : ['very-high', 'Very high']
+    const record = async (date: string, rosh: string) => {
+      await page.goto(url(`/people/${breached.personId}/risk-assessments/new`))
+      await fillDate(page, 'date', date)
+      await page.getByLabel('Assessment tool').fill('SARA')
+      await page.getByLabel(rosh, { exact: true }).check()
+      assert.equal(await submit(page, 'Record risk assessment'), 303)
+    }
+    await record(today, label)
+    assert.equal(await level(), chosen)
+    assert.match(await mainText(page), new RegExp(`Risk level ${label}`))
+    // An assessment from years ago goes into the history without changing the level.
+    await record('2019-06-01', chosen === 'low' ? 'High' : 'Low')
+    assert.equal(await level(), chosen)
+    const changes = await web.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM timeline_event WHERE person_id = $1 AND kind = 'risk-level-changed'`,
+      [breached.personId],
+    )
+    assert.equal(changes[0]?.n, 1, 'the change of level is on the timeline, once')
   })
 
   test('a risk management plan: recorded, then updated; an update overtaken by another is refused', async () => {

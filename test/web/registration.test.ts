@@ -357,6 +357,69 @@ describe('pages: the registration journey', () => {
     await expectAccessible(page, 'notice served, stale')
   })
 
+  test('the determination, check-answers and notice pages each write one consultation per view, with its reason', async () => {
+    const referred = await referredPerson('Onceread')
+    const page = registrar
+    const consultations = async (justification: string) =>
+      web.db.query<{ object_type: string; object_id: string; person_id: string; records: string[] | null }>(
+        `SELECT object_type, object_id, person_id, detail->'records' AS records FROM audit_event
+          WHERE operation = 'consultation' AND actor_id = $1 AND justification = $2 ORDER BY id`,
+        [web.users.registrar.actor.userId, justification],
+      )
+    const view = async (path: string, justification: string) => {
+      const response = await page.goto(
+        `${path}${path.includes('?') ? '&' : '?'}because=${encodeURIComponent(justification)}`,
+      )
+      assert.equal(response?.status(), 200, path)
+      return consultations(justification)
+    }
+
+    const determination = await view(
+      `/people/${referred.id}/determinations/${referred.determinationId}`,
+      'Deciding on registration (determination page, test)',
+    )
+    assert.deepEqual(determination, [
+      {
+        object_type: 'determination',
+        object_id: referred.determinationId,
+        person_id: referred.id,
+        records: [`person:${referred.id}`, `determination:${referred.determinationId}`],
+      },
+    ])
+
+    const answers = new URLSearchParams({
+      determination: referred.determinationId,
+      policy: 'lords-2024',
+      abuseType: 'stalking',
+      registeredOn: '2026-11-24',
+      inCustody: 'no',
+      noFixedAbode: 'no',
+    })
+    const check = await view(
+      `/people/${referred.id}/register/check?${answers.toString()}`,
+      'Deciding on registration (check answers page, test)',
+    )
+    assert.match(await mainText(page), /Check your answers before registering/)
+    assert.equal(check.length, 1, 'one consultation for the check-answers page')
+    assert.equal(check[0]?.object_type, 'determination')
+    assert.equal(check[0]?.person_id, referred.id)
+
+    const registration = await register(as(), referred.id, {
+      determinationId: referred.determinationId,
+      policyId: 'lords-2024',
+      abuseType: 'stalking',
+    })
+    const notice = await view(`/registrations/${registration.id}/notice`, 'Serving the notice (notice page, test)')
+    assert.deepEqual(notice, [
+      {
+        object_type: 'notice',
+        object_id: registration.id,
+        person_id: referred.id,
+        records: [`notice:${registration.id}`, `registration:${registration.id}`],
+      },
+    ])
+  })
+
   test('a policy that cannot tell says which fact is missing', async () => {
     const { id } = await createPerson(as(), { familyName: 'Underhay', givenNames: 'Sample', dateOfBirth: '1989-10-02' })
     await addFact(as(), id, undefined, stalking('2026-03-01', '2025-12-10', { months: 18 }, '2026-09-01'))

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { type Page, selectors } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import type { Call } from '../../src/app/context.ts'
 import { addFact, createPerson } from '../../src/app/people.ts'
 import { type Browsing, expectAccessible, mainText, screenshot, startBrowsing } from './support.ts'
@@ -10,9 +10,6 @@ import { type Browsing, expectAccessible, mainText, screenshot, startBrowsing } 
 // spelling, accents, transliteration, word order and hyphens; other details
 // (vehicle, phone, date of birth); the form's errors; and the audit of every
 // search with its reason.
-
-// The pages mark what tests look for with data-test attributes.
-selectors.setTestIdAttribute('data-test')
 
 const reason = 'Call from the control room about a sighting (test)'
 const searchFor = (q: string, extra: Record<string, string> = {}) =>

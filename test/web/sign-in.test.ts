@@ -27,7 +27,7 @@ describe('pages: signing in and out', () => {
     await page.getByLabel('Enter your security code').fill(await freshCode(user))
     await page.getByRole('button', { name: 'Sign in' }).click()
     await page.waitForURL('**/caseload')
-    assert.match(await page.locator('[data-test="signed-in-as"]').innerText(), /synthetic/)
+    assert.match(await page.getByTestId('signed-in-as').innerText(), /synthetic/)
   })
 
   test('empty fields and a wrong password get the GOV.UK error summary, and say nothing about the account', async () => {

@@ -3,13 +3,15 @@ import { mkdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
+import { type Browser, type BrowserContext, chromium, type Page, selectors } from 'playwright-core'
 import { buildServer } from '../../src/api/server.ts'
 import type { Actor } from '../../src/app/actor.ts'
+import { configureAuthentication } from '../../src/app/authentication-runtime.ts'
 import type { AppContext } from '../../src/app/context.ts'
 import { createUser, ensureOrganisation } from '../../src/app/directory.ts'
 import { ensureDemoSignIn } from '../../src/cli/demo-sign-in.ts'
 import { loadPopulation } from '../../src/demo/load.ts'
+import type { AuthenticationSettings } from '../../src/domain/authentication/settings.ts'
 import { base32Decode, timeStep, totp } from '../../src/domain/authentication/totp.ts'
 import type { Database } from '../../src/store/database.ts'
 import { freshDatabase, TestClock, type TestDatabase, testApp } from '../support/database.ts'
@@ -22,6 +24,9 @@ import { freshDatabase, TestClock, type TestDatabase, testApp } from '../support
 // Helpers: sign a user in through the pages (password, then the TOTP code),
 // check a page with axe-core against WCAG 2.2 AA, and save a screenshot to
 // docs/screenshots for reviewers.
+
+// The pages mark what tests look for with data-test attributes: page.getByTestId finds them.
+selectors.setTestIdAttribute('data-test')
 
 export const today = '2026-11-24'
 
@@ -66,11 +71,19 @@ export interface Browsing {
 
 let suffix = 0
 
-export async function startBrowsing(options: { people?: number } = {}): Promise<Browsing> {
+export interface BrowsingOptions {
+  /** How many synthetic people to load (150). */
+  people?: number
+  /** Sign-in settings to change, such as a short idle timeout. */
+  authentication?: Partial<AuthenticationSettings>
+}
+
+export async function startBrowsing(options: BrowsingOptions = {}): Promise<Browsing> {
   const testDb: TestDatabase = await freshDatabase('pglite')
   const db = testDb.db
   const clock = new TestClock(today)
   const app = testApp(db, clock)
+  if (options.authentication !== undefined) configureAuthentication(app, { settings: options.authentication })
   await loadPopulation(db, { people: options.people ?? 150, seed: 1, asOf: today, softwareVersion: 'test' })
   const { scan } = await import('../../src/app/compliance.ts')
   const { systemActor } = await import('../../src/app/actor.ts')
@@ -229,10 +242,10 @@ export async function expectAccessible(page: Page, label: string): Promise<void>
 
 const screenshotDir = join(import.meta.dirname, '..', '..', 'docs', 'screenshots')
 
-/** Saves the whole page to docs/screenshots/NAME.png, for reviewers. */
-export async function screenshot(page: Page, name: string): Promise<void> {
+/** Saves the whole page (or only what is in view: a modal dialog) to docs/screenshots/NAME.png, for reviewers. */
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
   mkdirSync(screenshotDir, { recursive: true })
-  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true })
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: options.fullPage ?? true })
 }
 
 /** The text of the page's main element, whitespace collapsed. */

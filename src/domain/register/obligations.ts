@@ -80,7 +80,8 @@ export function obligationsOf(input: ObligationInput): Obligation[] {
   if (registration.notificationDuties)
     result.push(...notificationObligations(input, notifications, open, closed, inForce))
   result.push(...visitObligations(input))
-  return result.sort((a, b) => a.dueOn - b.dueOn || a.key.localeCompare(b.key))
+  // Keys compare by code unit: the same order whatever the locale of the process.
+  return result.sort((a, b) => a.dueOn - b.dueOn || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
 }
 
 function notificationObligations(
@@ -173,6 +174,12 @@ function notificationObligations(
   return result
 }
 
+/**
+ * Only a visit at which the person was seen counts, and of those only the
+ * latest matters: a reader with many visits may pass just that one.
+ */
+export const visitThatCounts: Visit['outcome'] = 'seen'
+
 /** Home visits: a first one soon after registration, then at a frequency set by the risk level. */
 function visitObligations(input: ObligationInput): Obligation[] {
   const { registration, settings, asOf } = input
@@ -182,7 +189,7 @@ function visitObligations(input: ObligationInput): Obligation[] {
     registration.riskLevel === undefined
       ? settings.visitIntervalUnassessedDays
       : settings.visitIntervalDays[registration.riskLevel]
-  const seen = input.visits.filter((v) => v.outcome === 'seen').sort((a, b) => a.visitedOn - b.visitedOn)
+  const seen = input.visits.filter((v) => v.outcome === visitThatCounts).sort((a, b) => a.visitedOn - b.visitedOn)
   const lastSeen = seen.at(-1)
   const firstDue = addDays(registration.registeredOn, settings.firstVisitWithinDays)
   const dueOn =

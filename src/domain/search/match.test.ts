@@ -87,6 +87,19 @@ describe('search: matching a name', () => {
     )
   })
 
+  it('a name written in Arabic script matches its common Latin spellings', () => {
+    const matches = (latin: string, arabic: string) => matchName(nameWords(latin), nameWords(arabic))?.kind
+    assert.equal(matches('Mohammed Al-Rashid', 'محمد الرشيد'), 'sounds-like')
+    assert.equal(matches('Muhammad al Rashid', 'محمد الرشيد'), 'sounds-like')
+    assert.equal(matches('Ahmed', 'أحمد'), 'sounds-like')
+    assert.equal(matches('Yusuf Al-Qaranfuli', 'يوسف القرنفلي'), 'sounds-like')
+    assert.equal(matches('Hussein', 'حسين'), 'sounds-like')
+    assert.equal(matches('Fatima', 'فاطمة'), 'sounds-like')
+    assert.equal(matches('Khalid', 'خالد'), 'sounds-like')
+    assert.equal(matches('Abdullah', 'عبدالله'), 'exact')
+    assert.equal(matches('John Smith', 'محمد الرشيد'), undefined)
+  })
+
   it('accents, case, hyphens and word order never change whether or how a name matches', () => {
     const recorded = nameWords('José María García-López')
     for (const typed of [
@@ -108,6 +121,10 @@ describe('search: matching a name', () => {
     assert.equal(compareWords('j', 'john'), 'start')
     assert.equal(compareWords('moh', 'mohammed'), 'start')
     assert.equal(compareWords('jones', 'smith'), undefined)
+    // A name written in Arabic script, romanised, against its common Latin spellings.
+    assert.equal(compareWords('mohammed', 'mahamad'), 'sound')
+    assert.equal(compareWords('muhammad', 'mahamad'), 'sound')
+    assert.equal(compareWords('osman', 'athaman'), 'variant', 'sounds like a listed spelling (uthman)')
     assert.equal(matchName(['j', 's'], ['john', 'smith']), undefined, 'initials alone match nothing')
     assert.equal(matchName(['j', 'smith'], ['john', 'smith'])?.kind, 'start')
   })

@@ -1,5 +1,5 @@
 import { nameWords, type SearchTerms, showNi, showPhone, showVehicle } from './normalise.ts'
-import { sameNameVariant, soundOf } from './phonetic.ts'
+import { sameNameVariant, searchSounds, soundOf } from './phonetic.ts'
 
 // Whether a person found by the search's index really matches what was typed,
 // how well, and why, in words an officer can check against the record
@@ -14,7 +14,7 @@ const wordScore: Record<WordMatch, number> = { exact: 1, variant: 0.9, sound: 0.
 
 /**
  * Two words compared: the same; listed spellings of one name; the same sound
- * key; one slip of the keyboard (two in long words); or the search word is an
+ * key (the word's own, or one of its listed spellings'); one slip of the keyboard (two in long words); or the search word is an
  * initial or the start of the name's word ("J", "Moh").
  */
 export function compareWords(searched: string, recorded: string): WordMatch | undefined {
@@ -22,6 +22,8 @@ export function compareWords(searched: string, recorded: string): WordMatch | un
   if (searched.length >= 2 && recorded.length >= 2) {
     if (sameNameVariant(searched, recorded)) return 'variant'
     if (soundOf(searched) === soundOf(recorded)) return 'sound'
+    // Sounds like a listed spelling of the word searched, as the index finds it ("Osman" for "عثمان", read "athaman").
+    if (searchSounds(searched).includes(soundOf(recorded))) return 'variant'
     const shorter = Math.min(searched.length, recorded.length)
     const allowed = shorter >= 8 ? 2 : shorter >= 4 ? 1 : 0
     if (allowed > 0 && editDistance(searched, recorded, allowed) <= allowed) return 'spelling'

@@ -88,6 +88,32 @@ describe('search: folding text into one alphabet', () => {
     assert.deepEqual(nameWords('Søren Kierkegaard'), ['soren', 'kierkegaard'])
     assert.deepEqual(nameWords('Straße'), ['strasse'])
   })
+
+  it('romanises Arabic script: its letters, an "a" for each unwritten short vowel, the vowels it does mark', () => {
+    assert.deepEqual(nameWords('محمد'), ['mahamad'])
+    assert.deepEqual(nameWords('مُحَمَّد'), ['muhamad'], 'marked vowels are read')
+    assert.deepEqual(nameWords('يوسف القرنفلي'), ['yusaf', 'al', 'qaranafali'], 'the article is a word of its own')
+    assert.deepEqual(nameWords('حسين'), ['hasin'], 'ya after a consonant is a vowel')
+    assert.deepEqual(nameWords('وليد'), ['walid'], 'waw at the start is a consonant')
+    assert.deepEqual(nameWords('عمر'), ['amar'], 'ayn is silent')
+    assert.deepEqual(nameWords('أحمد'), ['ahmad'], 'a very common name is spelt out')
+    assert.deepEqual(nameWords('ﻣﺤﻤﺪ'), ['mahamad'], 'presentation forms read as the letters')
+    assert.deepEqual(nameWords('محمد، علي'), ['mahamad', 'ali'], 'Arabic punctuation separates')
+  })
+
+  it('folding Arabic script leaves only Latin letters, and folding again changes nothing', () => {
+    const arabic = fc.string({
+      unit: fc.integer({ min: 0x0600, max: 0x06ff }).map((code) => String.fromCodePoint(code)),
+      maxLength: 20,
+    })
+    fc.assert(
+      fc.property(arabic, fc.string({ maxLength: 5 }), (text, latin) => {
+        const folded = fold(`${latin}${text}`)
+        assert.equal(fold(folded), folded)
+        assert.doesNotMatch(folded, /[\u0621-\u063A\u0641-\u064A]/u, 'no Arabic letter is left')
+      }),
+    )
+  })
 })
 
 describe('search: reading a search box', () => {

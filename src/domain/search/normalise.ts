@@ -4,7 +4,8 @@
 // and the stored search keys (src/contracts/register/facts.ts) both use it.
 
 // Romanisation of the scripts officers meet most in names given to the police:
-// Cyrillic (Russian and Ukrainian, close to BGN/PCGN) and Greek (ELOT 743).
+// Cyrillic (Russian and Ukrainian, close to BGN/PCGN), Greek (ELOT 743) and
+// Arabic (below).
 // Only the spelling matters, not a scholarly transcription: the phonetic key
 // and the spelling variants take up the rest ("Мухаммед" → "mukhammed").
 const cyrillic: Record<string, string> = {
@@ -92,13 +93,147 @@ const latin: Record<string, string> = {
 
 const letterMap: Record<string, string> = { ...cyrillic, ...greek, ...latin }
 
+// Arabic script (Arabic, and the letters Persian and Urdu add), romanised as
+// names are commonly spelt in English rather than by a scholarly system
+// (close to the UNGEGN/BGN simplified forms, without diacritics): the letters
+// below, and for the short vowels the script does not write, an "a" between
+// two consonants, or the vowel the text does mark (fatha a, damma u, kasra i,
+// sukun none). Alif is "a"; waw and ya are the vowels "u" and "i" after a
+// consonant and the consonants "w" and "y" elsewhere; ayn and hamza are
+// silent; the article "al-" is split off as its own word. The sound keys do
+// the rest: "محمد" → "mahamad", which sounds like Mohammed (MHMT); "حسين" →
+// "hasin", like Hussein (HSN). A few very common names whose unwritten vowels
+// the rule gets wrong are spelt out (`arabicNames`).
+const arabicConsonants: Record<string, string> = {
+  ء: '',
+  أ: '',
+  إ: '',
+  ؤ: '',
+  ئ: '',
+  ب: 'b',
+  ت: 't',
+  ث: 'th',
+  ج: 'j',
+  ح: 'h',
+  خ: 'kh',
+  د: 'd',
+  ذ: 'dh',
+  ر: 'r',
+  ز: 'z',
+  س: 's',
+  ش: 'sh',
+  ص: 's',
+  ض: 'd',
+  ط: 't',
+  ظ: 'z',
+  ع: '',
+  غ: 'gh',
+  ف: 'f',
+  ق: 'q',
+  ك: 'k',
+  ل: 'l',
+  م: 'm',
+  ن: 'n',
+  ه: 'h',
+  // Persian and Urdu.
+  پ: 'p',
+  چ: 'ch',
+  ژ: 'zh',
+  ک: 'k',
+  گ: 'g',
+  ٹ: 't',
+  ڈ: 'd',
+  ڑ: 'r',
+  ں: 'n',
+  ہ: 'h',
+  ھ: 'h',
+}
+
+/** Letters that are always vowels: alif (with or without hamza or madda), alif maqsura, ta marbuta. */
+const arabicVowels: Record<string, string> = { ا: 'a', آ: 'a', ٱ: 'a', ى: 'a', ة: 'a', ۀ: 'a', ے: 'e' }
+
+/** Ya and waw: a vowel after a consonant, a consonant elsewhere. */
+const arabicGlides: Record<string, readonly [consonant: string, vowel: string]> = {
+  و: ['w', 'u'],
+  ي: ['y', 'i'],
+  ی: ['y', 'i'],
+}
+
+/** The short vowels when the text marks them. */
+const arabicMarks: Record<string, string> = { '\u064E': 'a', '\u064F': 'u', '\u0650': 'i', '\u0652': '', '\u0670': 'a' }
+
+/** Names written so often, with vowels the rule above gets wrong, that they are spelt out. */
+const arabicNames: Record<string, string> = {
+  أحمد: 'ahmad',
+  احمد: 'ahmad',
+  محمود: 'mahmud',
+  عبدالله: 'abdullah',
+  الله: 'allah',
+  الياس: 'ilyas',
+}
+
+/** One word of Arabic script (letters, and any vowel marks) in a-z. */
+function arabicWord(word: string): string {
+  const bare = word.replace(/[\u064B-\u065F\u0670\u0640]/gu, '')
+  const named = arabicNames[bare]
+  if (named !== undefined) return named
+  if (bare.startsWith('ال') && [...bare].length > 3) return `al-${arabicWord(word.slice(word.indexOf('ل') + 1))}`
+  const letters = [...word]
+  let out = ''
+  // The last letter was a consonant with no vowel after it yet.
+  let open = false
+  letters.forEach((letter, i) => {
+    const mark = arabicMarks[letter]
+    if (mark !== undefined) {
+      out += mark
+      open = false
+      return
+    }
+    const glide = arabicGlides[letter]
+    const next = letters[i + 1]
+    const beforeVowel = next !== undefined && (next in arabicVowels || next in arabicGlides)
+    let roman: string
+    let consonant: boolean
+    if (glide !== undefined) {
+      consonant = !open || beforeVowel
+      roman = consonant ? glide[0] : glide[1]
+    } else if (letter in arabicVowels) {
+      roman = arabicVowels[letter] as string
+      consonant = false
+    } else if (letter in arabicConsonants) {
+      roman = arabicConsonants[letter] as string
+      consonant = true
+    } else {
+      // Tatweel, tanwin and shadda: nothing to say.
+      return
+    }
+    if (consonant && open) out += 'a'
+    out += roman
+    open = consonant
+  })
+  return out
+}
+
+/**
+ * Arabic script in a-z; the rest of the text as it was. Compatibility forms
+ * (presentation forms, the mathematical letters) are read as the letters they
+ * stand for; NFKD afterwards gives the same as without this step.
+ */
+function romaniseArabic(text: string): string {
+  const composed = text.normalize('NFKC')
+  return arabicScript.test(composed) ? composed.replace(/[\u0621-\u065F\u0670-\u06D3]+/gu, arabicWord) : text
+}
+
+const arabicScript = /[\u0600-\u06FF]/u
+
 /**
  * Lower case, in the Latin alphabet without accents: "José" → "jose",
- * "Łukasz" → "lukasz", "Александр" → "aleksandr". Characters with no
- * romanisation here are kept (and dropped later by whoever wants letters only).
+ * "Łukasz" → "lukasz", "Александр" → "aleksandr", "محمد" → "mahamad".
+ * Characters with no romanisation here are kept (and dropped later by whoever
+ * wants letters only).
  */
 export function fold(text: string): string {
-  const lower = text
+  const lower = romaniseArabic(text)
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
     .toLowerCase()

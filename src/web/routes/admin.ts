@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { ApiServer } from '../../api/route-kit.ts'
+import type { Action } from '../../app/access.ts'
 import { type Role, roles } from '../../app/actor.ts'
+import { authenticationRuntime } from '../../app/authentication-runtime.ts'
 import type { AppContext } from '../../app/context.ts'
 import { Conflict, ValidationFailed } from '../../app/errors.ts'
 import {
@@ -10,11 +12,13 @@ import {
   disableUser,
   enableUser,
   endSessions,
+  issueApiToken,
   listUsers,
   organisationsAdministered,
   resetSecondFactor,
   revokeApiToken,
   setPassword,
+  type UserAccount,
   userAccount,
 } from '../../app/user-administration.ts'
 import {
@@ -29,14 +33,15 @@ import {
   pageCall,
   serviceErrors,
 } from '../page-kit.ts'
-import { render } from '../view.ts'
+import { render, ukDateTime } from '../view.ts'
 
 // User administration (issue 6, item 8): administrators list the users they
 // manage, add local accounts, disable and enable them, end their sessions,
-// reset a lost authenticator, set a password and revoke API tokens. Every
-// action is the service the API calls (src/app/user-administration.ts), which
-// checks the administrator reaches the user and audits the change; a page
-// never shows a password or token it did not just make.
+// reset a lost authenticator, set a password, and issue and revoke API tokens
+// for system integrations. Every action is the service the API calls
+// (src/app/user-administration.ts), which checks the administrator reaches the
+// user and audits the change; a page never shows a password or token it did
+// not just make, and shows that one once, in the answer to the post.
 
 const access = { action: 'user:administer', personal: false } as const
 const peopleRoles = roles.filter((role) => role !== 'system') as Role[]
@@ -203,6 +208,132 @@ async function refused(app: AppContext, request: FastifyRequest, reply: FastifyR
   throw error
 }
 
+// ---------------------------------------------------------------------------
+// An API token for a system integration acting as the user
+
+/** What each action lets a token do, in words: the choices of a token's scopes. */
+export const actionNames: Record<Action, string> = {
+  'person:read': 'Read people’s records',
+  'person:write': 'Add and change people’s details',
+  'person:search': 'Search for people',
+  'victim:read': 'Read victims’ details',
+  'victim:write': 'Record victims’ details',
+  'registration:refer': 'Refer people for registration',
+  'registration:determine': 'Ask for a determination',
+  'registration:decide': 'Open and end registrations',
+  'notification:record': 'Record notifications',
+  'visit:record': 'Record home visits',
+  'breach:read': 'Read suspected breaches',
+  'breach:decide': 'Decide suspected breaches',
+  'compliance:scan': 'Run the compliance scan',
+  'task:read': 'Read tasks',
+  'data:import': 'Import records',
+  'data:export': 'Export records',
+  'audit:search': 'Search the audit trail',
+  'audit:verify': 'Check the audit trail’s hash chain',
+  'user:administer': 'Administer users',
+  'statistics:read': 'Read aggregate figures',
+  'retention:review': 'Review records for retention',
+  'record:restrict': 'Restrict records',
+  'record:erase': 'Erase records',
+  'subject-access:export': 'Export records for a subject access request',
+  'record:share': 'Share records with other agencies',
+  'record:need-to-know': 'Open a record on a need to know',
+  'need-to-know:review': 'Review need-to-know access',
+}
+
+/** The scope meaning every action the user's roles allow, now and later. */
+const everything = '*'
+
+const tokenLabels = {
+  label: { field: 'label', label: 'Name of the integration' },
+  scopes: { field: 'scopes', label: 'What the token may do' },
+  validForDays: { field: 'validForDays', label: 'Number of days' },
+}
+
+interface TokenForm {
+  label: string
+  scopes: string[]
+  validForDays: string
+}
+
+/** The token form checked as the API's schema checks it, with messages written for people. */
+function checkTokenForm(
+  form: TokenForm,
+  allowed: readonly string[],
+  maxDays: number,
+): { ok: true; value: { label: string; scopes: string[]; validForDays: number } } | { ok: false; errors: FormErrors } {
+  const errors = noErrors()
+  const label = form.label.trim()
+  if (label === '') addError(errors, 'label', 'Enter the name of the integration')
+  else if (label.length > 200) addError(errors, 'label', 'Name of the integration must be 200 characters or fewer')
+  // The checkboxes' first box has the group's id, so every message links to it.
+  if (form.scopes.length === 0) addError(errors, 'scopes', 'Select what the token may do')
+  else if (form.scopes.includes(everything) && form.scopes.length > 1) {
+    addError(
+      errors,
+      'scopes',
+      'Select either everything their roles allow, or the actions the token may take, not both',
+    )
+  } else if (form.scopes.some((scope) => scope !== everything && !allowed.includes(scope))) {
+    addError(errors, 'scopes', 'Select actions from the list')
+  }
+  const days = form.validForDays.trim()
+  if (days === '') addError(errors, 'validForDays', 'Enter how many days the token should work for')
+  else if (!/^\d+$/.test(days)) addError(errors, 'validForDays', 'Number of days must be a whole number, like 90')
+  else if (Number(days) < 1 || Number(days) > maxDays) {
+    addError(errors, 'validForDays', `Number of days must be between 1 and ${maxDays}`)
+  }
+  if (errors.errorList.length > 0) return { ok: false, errors }
+  return { ok: true, value: { label, scopes: form.scopes, validForDays: Number(days) } }
+}
+
+function scopeItems(user: UserAccount, chosen: readonly string[]) {
+  return [
+    ...user.actions.map((action) => ({
+      value: action,
+      text: actionNames[action],
+      hint: { text: action },
+      checked: chosen.includes(action),
+    })),
+    ...(user.actions.length > 0 ? [{ divider: 'or' }] : []),
+    {
+      value: everything,
+      text: 'Everything their roles allow',
+      hint: { text: 'Now and after any change to their roles (scope “*”)' },
+      checked: chosen.includes(everything),
+      behaviour: 'exclusive',
+    },
+  ]
+}
+
+async function showTokenForm(
+  app: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  form: TokenForm,
+  errors: FormErrors = noErrors(),
+  status = 200,
+) {
+  const user = await userAccount(pageCall(app, request), userIdOf(request))
+  return render(
+    request,
+    reply,
+    'admin/new-token.njk',
+    {
+      pageTitle: `Issue an API token – ${user.displayName}`,
+      backLink: `/admin/users/${user.id}`,
+      user,
+      roleNames: user.roles.map((role) => roleNames[role] ?? role),
+      values: form,
+      scopes: scopeItems(user, form.scopes),
+      maxDays: authenticationRuntime(app).settings.apiTokenMaxDays,
+      ...errors,
+    },
+    status,
+  )
+}
+
 export function adminPages(server: ApiServer, app: AppContext): void {
   server.get('/admin/users', page(access), async (request, reply) => {
     const query = formFields(request.query)
@@ -346,6 +477,46 @@ export function adminPages(server: ApiServer, app: AppContext): void {
       throw error
     }
     return reply.redirect(`/admin/users/${userId}?done=password`, 303)
+  })
+
+  server.get('/admin/users/:id/tokens/new', page(access), async (request, reply) =>
+    showTokenForm(app, request, reply, { label: '', scopes: [], validForDays: '90' }),
+  )
+
+  // The token is shown once, in the answer to this post: never in a URL, a log or the database (only its hash).
+  server.post('/admin/users/:id/tokens/new', page(access), async (request, reply) => {
+    const userId = userIdOf(request)
+    const fields = formFields(request.body)
+    const form: TokenForm = {
+      label: fields.label ?? '',
+      scopes: formList(request.body, 'scopes'),
+      validForDays: fields.validForDays ?? '',
+    }
+    const user = await userAccount(pageCall(app, request), userId)
+    const checked = checkTokenForm(form, user.actions, authenticationRuntime(app).settings.apiTokenMaxDays)
+    if (!checked.ok) return showTokenForm(app, request, reply, form, checked.errors, 422)
+    let issued: Awaited<ReturnType<typeof issueApiToken>>
+    try {
+      issued = await issueApiToken(pageCall(app, request), userId, checked.value)
+    } catch (error) {
+      if (error instanceof ValidationFailed) {
+        return showTokenForm(app, request, reply, form, serviceErrors(error.problems, tokenLabels), 422)
+      }
+      return refused(app, request, reply, error)
+    }
+    reply.header('cache-control', 'no-store')
+    return render(request, reply, 'admin/token-issued.njk', {
+      pageTitle: 'The API token has been issued',
+      user,
+      label: checked.value.label,
+      token: issued.token,
+      expiresAt: ukDateTime(issued.expiresAt),
+      scopes: issued.scopes.map((scope) =>
+        scope === everything
+          ? 'Everything their roles allow (*)'
+          : `${actionNames[scope as Action] ?? scope} (${scope})`,
+      ),
+    })
   })
 
   server.post('/admin/users/:id/tokens/:token/revoke', page(access), async (request, reply) => {

@@ -26,8 +26,8 @@ import { page, pageCall } from '../page-kit.ts'
 import { render, ukDate } from '../view.ts'
 
 // "My caseload" (issue 6, item 2): the officer's registrants with what is due
-// and overdue, the MoJ filter pattern, sortable columns and pages, all in the
-// query string, so the page works without JavaScript and a view can be
+// and overdue, the MoJ filter pattern (above the table, so the page keeps the
+// standard GOV.UK width), sortable columns and pages, all in the query string, so the page works without JavaScript and a view can be
 // bookmarked. The service decides who is listed and what of each is shown
 // (src/app/caseload.ts) and audits the reading; this page only lays it out.
 
@@ -97,15 +97,28 @@ function hrefOf(view: View, fallbackScope: CaseloadScope): string {
   return text === '' ? '/caseload' : `/caseload?${text}`
 }
 
-const columns: { sort: CaseloadSort; text: string; numeric?: boolean }[] = [
-  { sort: 'name', text: 'Name' },
-  { sort: 'status', text: 'Registration' },
-  { sort: 'risk', text: 'Risk' },
-  { sort: 'nextDue', text: 'Next due' },
-  { sort: 'overdue', text: 'Overdue', numeric: true },
-  { sort: 'breaches', text: 'Suspected breaches', numeric: true },
-  { sort: 'nextVisit', text: 'Next home visit' },
-  { sort: 'nextReview', text: 'Next review' },
+/**
+ * The table's columns, narrow enough for the standard page width: a column
+ * may hold two things, one line each (registration and risk; the next home
+ * visit and the next review), and then has a sort link for each.
+ */
+const columns: { sorts: { sort: CaseloadSort; text: string }[]; numeric?: boolean }[] = [
+  { sorts: [{ sort: 'name', text: 'Name' }] },
+  {
+    sorts: [
+      { sort: 'status', text: 'Registration' },
+      { sort: 'risk', text: 'Risk' },
+    ],
+  },
+  { sorts: [{ sort: 'nextDue', text: 'Next due' }] },
+  { sorts: [{ sort: 'overdue', text: 'Overdue' }], numeric: true },
+  { sorts: [{ sort: 'breaches', text: 'Suspected breaches' }], numeric: true },
+  {
+    sorts: [
+      { sort: 'nextVisit', text: 'Next home visit' },
+      { sort: 'nextReview', text: 'Next review' },
+    ],
+  },
 ]
 
 /** Columns where the most needing attention come first when sorted the first time. */
@@ -145,20 +158,26 @@ function rowOf(person: CaseloadPerson) {
 function contextOf(caseload: Caseload, view: View, fallbackScope: CaseloadScope, mayChooseScope: boolean) {
   const href = (changes: Partial<View>) => hrefOf({ ...view, page: 1, ...changes }, fallbackScope)
   const headers = columns.map((column) => {
-    const current = caseload.sort === column.sort
-    const nextOrder: SortOrder = current
-      ? caseload.order === 'ascending'
-        ? 'descending'
-        : 'ascending'
-      : descendingFirst.has(column.sort)
-        ? 'descending'
-        : 'ascending'
+    const sorted = column.sorts.find((item) => item.sort === caseload.sort)
     return {
-      text: column.text,
       numeric: column.numeric === true,
-      ariaSort: current ? caseload.order : 'none',
-      href: href({ sort: column.sort, order: nextOrder }),
-      action: `sort by ${column.text.toLowerCase()}, ${nextOrder}`,
+      ariaSort: sorted === undefined ? 'none' : caseload.order,
+      links: column.sorts.map((item) => {
+        const current = caseload.sort === item.sort
+        const nextOrder: SortOrder = current
+          ? caseload.order === 'ascending'
+            ? 'descending'
+            : 'ascending'
+          : descendingFirst.has(item.sort)
+            ? 'descending'
+            : 'ascending'
+        return {
+          text: item.text,
+          sorted: current ? caseload.order : undefined,
+          href: href({ sort: item.sort, order: nextOrder }),
+          action: `sort by ${item.text.toLowerCase()}, ${nextOrder}`,
+        }
+      }),
     }
   })
   const checkboxes = <T extends string>(values: readonly T[], labels: Record<T, string>, chosen: readonly T[]) =>
@@ -274,7 +293,6 @@ export function caseloadPages(server: ApiServer, app: AppContext): void {
       overdue: String(task.dueOn) < caseload.asOf,
     }))
     return render(request, reply, 'caseload/caseload.njk', {
-      containerClasses: 'app-width-container--wide',
       ...contextOf(caseload, { ...view, page: caseload.page }, fallbackScope, mayChooseScope),
       tasks: tasks === undefined ? undefined : { rows: taskRows, more: tasks.items.length > tasksShown },
     })

@@ -842,6 +842,8 @@ const timelineKinds: Record<string, string> = {
   'person-updated': 'Details changed',
   'fact-recorded': 'Information recorded',
   'fact-superseded': 'Information changed',
+  'fact-ended': 'Information ended',
+  'risk-level-changed': 'Risk level changed',
   referred: 'Referred for registration',
   determined: 'Eligibility determined',
   registered: 'Registered',

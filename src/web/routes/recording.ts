@@ -589,6 +589,7 @@ export const notificationKinds: readonly NotificationKind[] = [
     id: 'home-address',
     choice: 'Home address',
     title: 'Record a change of home address',
+    intro: 'The current home address stays in the record’s history, ending the day before they moved.',
     fields: [
       ...addressFields('new home address'),
       changeDate('Date they moved to the address', 'Enter the date they moved to the address'),
@@ -627,6 +628,7 @@ export const notificationKinds: readonly NotificationKind[] = [
     choice: 'No fixed abode',
     hint: 'They no longer have a home address',
     title: 'Record that they have no fixed abode',
+    intro: 'The current home address stays in the record’s history, ending the day before they left it.',
     fields: [
       {
         type: 'textarea',

@@ -3,16 +3,16 @@ import { noticeHtml } from '../../api/notice-html.ts'
 import type { ApiServer } from '../../api/route-kit.ts'
 import { can } from '../../app/access.ts'
 import type { AppContext, Call } from '../../app/context.ts'
-import { Conflict, NotFound, StaleWrite, ValidationFailed } from '../../app/errors.ts'
+import { Conflict, StaleWrite, ValidationFailed } from '../../app/errors.ts'
 import { addFact, createPerson, readPerson } from '../../app/people.ts'
 import {
   determine,
   notice,
-  readDetermination,
-  readRegistration,
   recordNoticeServed,
   refer,
   register,
+  viewDetermination,
+  viewNotice,
 } from '../../app/registration.ts'
 import type { ExplanationJson, PolicyEvaluationJson } from '../../contracts/explain-output.ts'
 import { niNumberPattern } from '../../contracts/register/fields.ts'
@@ -219,7 +219,7 @@ const statusLabels: Record<string, string> = {
 
 const sexLabels: Record<string, string> = { female: 'Female', male: 'Male', 'not-known': 'Not known' }
 
-function personView(record: PersonRead) {
+function personView(record: { person: PersonRead['person'] }) {
   const p = record.person
   return {
     id: p.id,
@@ -493,11 +493,17 @@ function determinationView(row: DeterminationRow) {
   }
 }
 
+/**
+ * The person and their determination, in one service call (one audited
+ * consultation per page view). A determination of someone else, reached
+ * through this person's address, is not there.
+ */
 async function loadDetermination(call: Call, personId: string, determinationId: string) {
-  const row = (await readDetermination(call, determinationId)) as unknown as DeterminationRow
-  // A determination of someone else, reached through this person's address, is not there.
-  if (row.personId !== personId) throw new NotFound('determination')
-  return determinationView(row)
+  const read = await viewDetermination(call, personId, determinationId)
+  return {
+    determination: determinationView(read.determination as unknown as DeterminationRow),
+    person: personView(read),
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -1086,9 +1092,7 @@ export function registrationPages(server: ApiServer, app: AppContext): void {
     page({ action: 'person:read', personal: true }),
     readingPage(async (request, reply, personId, because) => {
       const call = pageCall(app, request, because)
-      const determination = await loadDetermination(call, personId, paramsOf(request).determinationId ?? '')
-      const record = await readPerson(call, personId)
-      const person = personView(record)
+      const { determination, person } = await loadDetermination(call, personId, paramsOf(request).determinationId ?? '')
       const actor = actorOf(request)
       const registrable = determination.policies.filter((p) => p.registrable)
       return render(request, reply, 'registration/determination.njk', {
@@ -1115,11 +1119,8 @@ export function registrationPages(server: ApiServer, app: AppContext): void {
     because: string,
     determinationId: string,
   ) => {
-    const call = pageCall(app, request, because)
     // The person first: a record out of reach is refused (and audited) before the determination is looked up.
-    const record = await readPerson(call, personId)
-    const determination = await loadDetermination(call, personId, determinationId)
-    return { determination, person: personView(record), record }
+    return loadDetermination(pageCall(app, request, because), personId, determinationId)
   }
 
   const showChoose = async (
@@ -1290,9 +1291,8 @@ export function registrationPages(server: ApiServer, app: AppContext): void {
     because: string,
     options: { values?: Fields; errors?: FormErrors; status?: number } = {},
   ) => {
-    const call = pageCall(app, request, because)
-    const document = await notice(call, registrationId)
-    const { registration } = await readRegistration(call, registrationId)
+    // The notice and its registration in one call: one audited consultation per view.
+    const { notice: document, registration } = await viewNotice(pageCall(app, request, because), registrationId)
     const actor = actorOf(request)
     const values = options.values ?? {}
     const personId = String(registration.personId)

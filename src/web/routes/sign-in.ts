@@ -7,12 +7,14 @@ import type { Actor } from '../../app/actor.ts'
 import {
   beginEnrolment,
   confirmEnrolment,
+  extendSession,
   type PendingSignIn,
   passwordSignIn,
   pendingSignIn,
   SignInRefused,
   type SignInStep,
   sameSecret,
+  sessionEndsAt,
   signOut,
   verifySecondFactor,
 } from '../../app/authentication.ts'
@@ -88,6 +90,14 @@ function stepTo(reply: FastifyReply, step: SignInStep, next: string | undefined,
   return reply.redirect(next ?? home(), 303)
 }
 
+/** What the timeout warning's script is told: whether the session is live, and for how many seconds (rounded up). */
+function timeLeft(endsAt: Date | undefined, now: Date): { signedIn: boolean; secondsLeft: number } {
+  if (endsAt === undefined) return { signedIn: false, secondsLeft: 0 }
+  return { signedIn: true, secondsLeft: Math.max(0, Math.ceil((endsAt.getTime() - now.getTime()) / 1000)) }
+}
+
+const wantsJson = (request: FastifyRequest) => String(request.headers.accept ?? '').includes('application/json')
+
 export function signInPages(server: ApiServer, app: AppContext): void {
   const oidcConfigured = () => authenticationRuntime(app).oidc !== undefined
 
@@ -100,12 +110,14 @@ export function signInPages(server: ApiServer, app: AppContext): void {
     const actor = await authenticate(app, request)
     const next = nextOf(request)
     if (actor !== undefined) return reply.redirect(next ?? homeOf(actor), 303)
+    const reason = (request.query as Record<string, unknown> | undefined)?.reason
     return render(request, reply, 'sign-in/password.njk', {
       pageTitle: 'Sign in',
       csrfToken: formToken(request, reply),
       next,
       oidc: oidcConfigured(),
       values: {},
+      timedOut: reason === 'timed-out',
     })
   })
 
@@ -252,6 +264,26 @@ export function signInPages(server: ApiServer, app: AppContext): void {
     if (token !== undefined) await signOut(app, token, clientOf(request))
     clearCookie(reply, sessionCookie)
     return reply.redirect('/signed-out', 303)
+  })
+
+  // The timeout warning (WCAG 2.2.1, the HMRC "service timeout" pattern; the
+  // script is assets/timeout-warning.mjs). Before it warns, it asks how long
+  // the session has left: the question is not activity, so it is public and
+  // never extends the session, and a session kept busy in another tab is not
+  // cut short. "Stay signed in" posts with the session's CSRF token.
+  server.get('/session/time-left', page({ public: true }), async (request, reply) => {
+    const token = cookieOf(request, sessionCookie)
+    const endsAt = token === undefined ? undefined : await sessionEndsAt(app, token, clientOf(request))
+    return reply.header('cache-control', 'no-store').send(timeLeft(endsAt, authenticationRuntime(app).now()))
+  })
+
+  server.post('/session/extend', page({ signedIn: true }), async (request, reply) => {
+    const token = cookieOf(request, sessionCookie)
+    const endsAt = token === undefined ? undefined : await extendSession(app, token, clientOf(request))
+    reply.header('cache-control', 'no-store')
+    if (wantsJson(request)) return reply.send(timeLeft(endsAt, authenticationRuntime(app).now()))
+    // A browser without the script never sees the warning; a form posted here anyway goes back to its page.
+    return reply.redirect(safeNext((request.body as Record<string, unknown> | undefined)?.next) ?? '/', 303)
   })
 
   server.get('/signed-out', page({ public: true }), async (request, reply) =>
