@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { appendFileSync, createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
@@ -7,16 +7,23 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
+import { systemActor } from '../src/app/actor.ts'
+import type { Call } from '../src/app/context.ts'
 import { ensureOrganisation } from '../src/app/directory.ts'
-import { uuidv7 } from '../src/app/import.ts'
+import { type ImportRow, importPeople, uuidv7 } from '../src/app/import.ts'
 import { importCommand } from '../src/cli/import-export.ts'
+import { day } from '../src/domain/dates/day.ts'
 import { mulberry32 } from '../src/domain/random/mulberry32.ts'
-import { csvLine } from '../src/io/csv.ts'
-import { openDatabase } from '../src/store/database.ts'
+import { defaultRegisterSettings } from '../src/domain/register/settings.ts'
+import { defaultLegalSettings } from '../src/domain/settings/legal-settings.ts'
+import { csvLine, csvRecords } from '../src/io/csv.ts'
+import { ndjsonLines } from '../src/io/ndjson.ts'
+import { csvImportRows, ndjsonImportRows } from '../src/io/people-format.ts'
+import { type Database, openDatabase, type Queryable } from '../src/store/database.ts'
 import { migrate } from '../src/store/migrate.ts'
 import { positive } from './args.ts'
 
-// npm run bench:import [-- --rows N --runs N --formats csv,ndjson --facts --no-append --note TEXT]
+// npm run bench:import [-- --rows N --runs N --formats csv,ndjson --facts --no-append --note TEXT --phases]
 //
 // `dasr import` against a plain `COPY person (...) FROM STDIN` of the same
 // people, side by side on PostgreSQL (DATABASE_URL, by default the local
@@ -34,7 +41,12 @@ import { positive } from './args.ts'
 //   transaction, timed the same way.
 //
 // Runs alternate (import, COPY, import, COPY…); the median of each is
-// reported. All people are synthetic: names are made of syllables, NI numbers
+// reported. With --phases, where the time goes is measured first, for each
+// file: reading and parsing it alone; the whole import against a database that
+// answers at once (the work in Node: checking every row, the duplicate checks
+// within the file, preparing the batches); then a real import and a COPY, with
+// the CPU time of this process and of each server process serving them (read
+// from /proc, so only with the server on this machine). All people are synthetic: names are made of syllables, NI numbers
 // follow the format, dates of birth are drawn from a seeded generator.
 
 const TARGET_ROWS_PER_SECOND = 50_000
@@ -50,6 +62,7 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '20261124' },
     'no-append': { type: 'boolean', default: false },
     note: { type: 'string' },
+    phases: { type: 'boolean', default: false },
   },
 })
 
@@ -202,28 +215,154 @@ async function timeImport(file: string): Promise<number> {
   })
 }
 
+async function timeCopyInto(url: string, file: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    const start = performance.now()
+    await client.query('BEGIN')
+    const copy = client.query(
+      copyFrom(
+        `COPY person (id, reference, managing_org_id, family_name, given_names, date_of_birth, ni_number, sex, risk_level)
+         FROM STDIN WITH (FORMAT csv)`,
+      ),
+    )
+    await pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), copy)
+    await client.query('COMMIT')
+    const ms = performance.now() - start
+    if (copy.rowCount !== rows) throw new Error(`COPY loaded ${copy.rowCount} rows, expected ${rows}`)
+    return ms
+  } finally {
+    await client.end()
+  }
+}
+
 async function timeCopy(file: string): Promise<number> {
-  return withFreshDatabase(async (url) => {
-    const client = new pg.Client({ connectionString: url })
-    await client.connect()
+  return withFreshDatabase((url) => timeCopyInto(url, file))
+}
+
+// ---------------------------------------------------------------------------
+// Where the time goes (--phases)
+
+const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000
+
+function importRows(file: string, format: 'csv' | 'ndjson'): AsyncIterable<ImportRow[]> {
+  const text = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }) as AsyncIterable<string>
+  return format === 'csv'
+    ? csvImportRows(csvRecords(text), (problems) => {
+        throw new Error(problems.join('; '))
+      })
+    : ndjsonImportRows(ndjsonLines(text))
+}
+
+/** The import with a database that answers every statement at once: the work done in Node alone. */
+async function importWithoutDatabase(file: string, format: 'csv' | 'ndjson'): Promise<void> {
+  const answer: Queryable = {
+    async query<T>(sql: string) {
+      if (sql.includes('FROM organisation')) return [{ id: organisation }] as T[]
+      if (sql.includes('audit_chain_head')) return [{ seq: 0, hash: '0'.repeat(64) }] as T[]
+      if (sql.includes('RETURNING last')) return [{ last: 0 }] as T[]
+      return [] as T[]
+    },
+    execute: async () => 0,
+    script: async () => {},
+  }
+  // As PostgreSQL, so the import takes its second connection (here the same answers) and keeps the keys it writes.
+  const db: Database = {
+    kind: 'postgres',
+    location: 'none',
+    ...answer,
+    transaction: (work) => work(answer),
+    close: async () => {},
+  }
+  const today = day(new Date().toISOString().slice(0, 10))
+  const call: Call = {
+    app: {
+      db,
+      settings: defaultRegisterSettings,
+      legal: defaultLegalSettings,
+      today: () => today,
+      softwareVersion: 'bench',
+    },
+    actor: systemActor,
+  }
+  const report = await importPeople(call, importRows(file, format), { organisationId: organisation, source: 'bench' })
+  if (report.imported !== rows) throw new Error(`the import without a database took ${report.imported} rows`)
+}
+
+/** CPU time (ms) of the server processes serving the database named, while `work` runs (polled every 50 ms). */
+async function serverCpu<T>(database: string, work: () => Promise<T>): Promise<{ result: T; byProcess: number[] }> {
+  const admin = new pg.Client({ connectionString: adminUrl })
+  await admin.connect()
+  const seen = new Map<number, { first: number; last: number }>()
+  const cpuOf = (pid: number) => {
     try {
-      const start = performance.now()
-      await client.query('BEGIN')
-      const copy = client.query(
-        copyFrom(
-          `COPY person (id, reference, managing_org_id, family_name, given_names, date_of_birth, ni_number, sex, risk_level)
-           FROM STDIN WITH (FORMAT csv)`,
-        ),
-      )
-      await pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), copy)
-      await client.query('COMMIT')
-      const ms = performance.now() - start
-      if (copy.rowCount !== rows) throw new Error(`COPY loaded ${copy.rowCount} rows, expected ${rows}`)
-      return ms
-    } finally {
-      await client.end()
+      return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6
+    } catch {
+      return undefined
     }
+  }
+  let polling = true
+  const poll = (async () => {
+    while (polling) {
+      const { rows: backends } = await admin.query<{ pid: number }>(
+        'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+        [database],
+      )
+      for (const { pid } of backends) {
+        const cpu = cpuOf(pid)
+        if (cpu === undefined) continue
+        const known = seen.get(pid)
+        if (known === undefined) seen.set(pid, { first: cpu, last: cpu })
+        else known.last = cpu
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+  })()
+  try {
+    const result = await work()
+    return { result, byProcess: [...seen.values()].map((s) => s.last - s.first).sort((a, b) => b - a) }
+  } finally {
+    polling = false
+    await poll
+    await admin.end()
+  }
+}
+
+async function phases(paths: { csv: string; ndjson: string; copy: string }, format: 'csv' | 'ndjson') {
+  const file = paths[format]
+  let start = process.cpuUsage()
+  let wall = performance.now()
+  let read = 0
+  for await (const chunk of importRows(file, format)) read += chunk.length
+  const parse = { wall: performance.now() - wall, cpu: cpuMs(process.cpuUsage(start)) }
+  start = process.cpuUsage()
+  wall = performance.now()
+  await importWithoutDatabase(file, format)
+  const alone = { wall: performance.now() - wall, cpu: cpuMs(process.cpuUsage(start)) }
+  const real = await withFreshDatabase(async (url) => {
+    process.env.DATABASE_URL = url
+    const cpu = process.cpuUsage()
+    const started = performance.now()
+    const { byProcess } = await serverCpu(new URL(url).pathname.slice(1), () =>
+      importCommand([file, '--organisation', organisation]),
+    )
+    return { wall: performance.now() - started, node: cpuMs(process.cpuUsage(cpu)), byProcess }
   })
+  const copy = await withFreshDatabase(async (url) => {
+    const { result, byProcess } = await serverCpu(new URL(url).pathname.slice(1), () => timeCopyInto(url, paths.copy))
+    return { wall: result, byProcess }
+  })
+  const ms = (n: number) => `${fmt(n)} ms`
+  console.log(
+    [
+      `phases, ${format}, ${fmt(read)} rows:`,
+      `  reading and parsing the file: ${ms(parse.wall)} (Node CPU ${ms(parse.cpu)})`,
+      `  the whole import without a database (checking, duplicate checks within the file, preparing batches): ${ms(alone.wall)} (Node CPU ${ms(alone.cpu)})`,
+      `  import: ${ms(real.wall)}; Node CPU ${ms(real.node)}; server CPU by process ${real.byProcess.map(ms).join(', ')}`,
+      `  COPY: ${ms(copy.wall)}; server CPU ${copy.byProcess.map(ms).join(', ')}`,
+    ].join('\n'),
+  )
 }
 
 const median = (values: number[]) => {
@@ -246,6 +385,7 @@ for (const withFacts of args.facts ? [false, true] : [false]) {
     `generated ${fmt(rows)} people${withFacts ? ' with facts' : ''} in ${fmt(performance.now() - started)} ms`,
   )
   for (const format of formats as ('csv' | 'ndjson')[]) {
+    if (args.phases) await phases(paths, format)
     const line: Line = { variant: `${format}${withFacts ? ', phone + home address' : ''}`, importMs: [], copyMs: [] }
     // One warm-up import (not counted): the first run pays for loading the modules and the JIT.
     await timeImport(paths[format])

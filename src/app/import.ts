@@ -5,7 +5,7 @@ import { type FactKind, normaliseName, searchKeysOf } from '../contracts/registe
 import { oneOf, optionalText } from '../contracts/register/fields.ts'
 import { personCreate } from '../contracts/register/requests.ts'
 import { formatDay } from '../domain/dates/day.ts'
-import type { Queryable } from '../store/database.ts'
+import type { Database, Queryable } from '../store/database.ts'
 import { canSeeRecord } from './access.ts'
 import { type AuditRecord, actorIdFor, auditMany, authorised, type Call, disclosedTo, transact } from './context.ts'
 import { ValidationFailed } from './errors.ts'
@@ -14,9 +14,14 @@ import { checkFact, identityProblems } from './people.ts'
 // Bulk import of people (`dasr import`, docs/import-export.md): rows are
 // validated in memory with the same contracts as the API (personCreate, the
 // fact kinds, the identity rules), then written a batch at a time with one
-// set-based statement (INSERT ... SELECT FROM unnest(...) into each table, the
-// duplicate lookups in the same statement), all in one transaction. While the
-// database writes one batch, the next is read and validated.
+// set-based statement (INSERT ... SELECT FROM unnest(...) into each table), all
+// in one transaction. While the database writes one batch, the next ones are
+// read, validated and prepared (their columns as array literals), and on
+// PostgreSQL a second connection looks up their possible duplicates on the
+// register (reads only, so the import is still one transaction; the rows this
+// import has written, which that connection cannot see, are kept as hashes, and
+// a row that may match one is looked up again in the import's transaction).
+// Where the time goes, and what was measured: BENCHMARKS.md, "Import".
 //
 // All or nothing by default: if any row is rejected, the transaction is rolled
 // back and nothing is written, but every row is still checked so the report
@@ -50,6 +55,12 @@ export interface ImportOptions {
   batchSize?: number
   /** Called after each batch is validated, with the number of rows read so far. */
   onProgress?: (rows: number) => void
+  /**
+   * Connections the import uses, 1 or 2: by default 2 on PostgreSQL (one writes, in the import's
+   * one transaction; the other looks up possible duplicates on the register meanwhile, reading
+   * only), 1 on PGlite, which is one connection.
+   */
+  concurrency?: number
 }
 
 export interface RejectedRow {
@@ -102,6 +113,14 @@ type ImportPerson = z.output<typeof importPerson>
 const defaultBatchSize = 10_000
 /** The advisory lock createPerson takes, so a person recorded meanwhile is checked against these. */
 const personLock = 7_340_002
+/** Batches checked and waiting for their turn to be written, besides the one being written. */
+const maxQueued = 2
+/** Rows checked between two looks at the database's replies. */
+const yieldEvery = 500
+// Compiling these set-based statements costs more than it saves; the duplicate lookups must use
+// the indexes whatever the planner believes about tables this transaction has just filled.
+const plannerSettings = `SELECT set_config('jit', 'off', true), set_config('enable_seqscan', 'off', true),
+                                set_config('enable_bitmapscan', 'off', true)`
 
 interface CheckedRow {
   line: number
@@ -116,9 +135,326 @@ interface Batch {
   rows: CheckedRow[]
   names: string[]
   confirmedOf: (string | null)[]
+  /** Its rows as the write statement takes them, made while an earlier batch is written. */
+  columns?: Columns
+}
+
+/** Rows as the write statement takes them: its array parameters $1 to $21, as array literals. */
+interface Columns {
+  literals: string[]
+  /** The line of each row. */
+  lines: number[]
+  /** Facts in all the rows. */
+  facts: number
+}
+
+/** The columns of rows to write (their names being their normalised names), with new ids. */
+function columnsOf(rows: readonly CheckedRow[], names: readonly string[]): Columns {
+  const n = rows.length
+  const ids: string[] = new Array(n)
+  const orgs: string[] = new Array(n)
+  const family: string[] = new Array(n)
+  const given: string[] = new Array(n)
+  const dob: string[] = new Array(n)
+  const ni: (string | null)[] = new Array(n)
+  const sex: (string | null)[] = new Array(n)
+  const risk: (string | null)[] = new Array(n)
+  const lines: number[] = new Array(n)
+  const sourceRefs: (string | null)[] = new Array(n)
+  const fact = { person: [] as string[], id: [] as string[], kind: [] as string[], data: [] as string[] }
+  const factFrom: (string | null)[] = []
+  const factTo: (string | null)[] = []
+  const key = { person: [] as string[], fact: [] as string[], kind: [] as string[], value: [] as string[] }
+  for (let i = 0; i < n; i++) {
+    const row = rows[i] as CheckedRow
+    const p = row.person
+    const id = uuidv7()
+    ids[i] = id
+    orgs[i] = row.org
+    family[i] = p.familyName
+    given[i] = p.givenNames
+    dob[i] = p.dateOfBirth
+    ni[i] = p.niNumber ?? null
+    sex[i] = p.sex ?? null
+    risk[i] = p.riskLevel ?? null
+    lines[i] = row.line
+    sourceRefs[i] = p.reference ?? null
+    for (const f of row.facts) {
+      const factId = uuidv7()
+      fact.person.push(id)
+      fact.id.push(factId)
+      fact.kind.push(f.kind)
+      fact.data.push(JSON.stringify(f.data))
+      factFrom.push((f.data.validFrom as string | undefined) ?? null)
+      factTo.push((f.data.validTo as string | undefined) ?? null)
+      for (const k of searchKeysOf(f.kind, f.data)) {
+        if (k.value === '') continue
+        key.person.push(id)
+        key.fact.push(factId)
+        key.kind.push(k.kind)
+        key.value.push(k.value)
+      }
+    }
+  }
+  const literals = [
+    ids,
+    orgs,
+    family,
+    given,
+    dob,
+    ni,
+    sex,
+    risk,
+    names,
+    lines,
+    sourceRefs,
+    fact.person,
+    fact.id,
+    fact.kind,
+    fact.data,
+    factFrom,
+    factTo,
+    key.person,
+    key.fact,
+    key.kind,
+    key.value,
+  ].map(arrayLiteral)
+  return { literals, lines, facts: fact.id.length }
+}
+
+/** A person found by the duplicate look-up for the row at index `n` of its batch. */
+type Candidate = {
+  n: number
+  reference: string
+  family_name: string
+  given_names: string
+  date_of_birth: string
+  ni_number: string | null
 }
 
 class RolledBack extends Error {}
+
+const ascii = /^[\p{ASCII}]*$/u
+/** Lower case without accents or other marks ("İvan" → "ivan"). */
+const stripMarks = (text: string) => text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase()
+
+/**
+ * A set of keys (a kind and one or two texts) kept as two independent 32-bit hashes of each, in
+ * an open-addressing table of typed arrays: 20 to 40 bytes a key, whatever the texts. `has` is
+ * never wrong when it says no, and wrong when it says yes about once in 10^12 looks while it holds
+ * a million keys.
+ */
+// The two hashes of the last key given to hashKey (no allocation per key).
+let hashed1 = 0
+let hashed2 = 0
+
+/** FNV-1a and djb2 over a key's kind, its text, a separator and its second text, into hashed1 and hashed2. */
+function hashKey(kind: number, a: string, b: string): void {
+  let h1 = Math.imul(0x811c9dc5 ^ kind, 0x01000193)
+  let h2 = (Math.imul(5381, 33) + kind) | 0
+  for (let i = 0; i < a.length; i++) {
+    const c = a.charCodeAt(i)
+    h1 = Math.imul(h1 ^ c, 0x01000193)
+    h2 = (Math.imul(h2, 33) + c) | 0
+  }
+  h1 = Math.imul(h1 ^ 0xffff, 0x01000193)
+  h2 = (Math.imul(h2, 33) + 0xffff) | 0
+  for (let i = 0; i < b.length; i++) {
+    const c = b.charCodeAt(i)
+    h1 = Math.imul(h1 ^ c, 0x01000193)
+    h2 = (Math.imul(h2, 33) + c) | 0
+  }
+  hashed1 = h1
+  hashed2 = h2
+}
+
+/**
+ * The rows of one batch by key (a kind and one or two texts), in an open-addressing table of typed
+ * arrays: no text is built for a key, and a row found is compared field by field, so it is exact.
+ */
+class RowsByKey {
+  private readonly first: Int32Array
+  private readonly second: Int32Array
+  /** The row's index + 1; 0 is an empty slot. */
+  private readonly row: Int32Array
+  private readonly mask: number
+
+  constructor(keys: number) {
+    let size = 1024
+    while (size < keys * 2) size *= 2
+    this.first = new Int32Array(size)
+    this.second = new Int32Array(size)
+    this.row = new Int32Array(size)
+    this.mask = size - 1
+  }
+
+  /** The first row added under (kind, a, b) whose own texts are `as[row]` and `bs[row]` (b is '' without bs), or -1. */
+  get(kind: number, a: string, b: string, as: readonly string[], bs?: readonly string[]): number {
+    hashKey(kind, a, b)
+    for (let i = hashed1 & this.mask; this.row[i] !== 0; i = (i + 1) & this.mask) {
+      if (this.first[i] !== hashed1 || this.second[i] !== hashed2) continue
+      const row = (this.row[i] as number) - 1
+      if (as[row] === a && (bs === undefined || bs[row] === b)) return row
+    }
+    return -1
+  }
+
+  /** Adds the row under (kind, a, b): the caller has made sure `get` finds none. */
+  add(kind: number, a: string, b: string, row: number): void {
+    hashKey(kind, a, b)
+    let i = hashed1 & this.mask
+    while (this.row[i] !== 0) i = (i + 1) & this.mask
+    this.first[i] = hashed1
+    this.second[i] = hashed2
+    this.row[i] = row + 1
+  }
+}
+
+class HashedKeys {
+  private first = new Int32Array(1 << 16)
+  private second = new Int32Array(1 << 16)
+  private used = new Uint8Array(1 << 16)
+  private count = 0
+
+  get size() {
+    return this.count
+  }
+
+  add(kind: number, a: string, b = ''): void {
+    hashKey(kind, a, b)
+    if (this.find() >= 0) return
+    if ((this.count + 1) * 2 > this.used.length) this.grow()
+    this.put(hashed1, hashed2)
+    this.count++
+  }
+
+  has(kind: number, a: string, b = ''): boolean {
+    hashKey(kind, a, b)
+    return this.find() >= 0
+  }
+
+  private find(): number {
+    const mask = this.used.length - 1
+    for (let i = hashed1 & mask; this.used[i] === 1; i = (i + 1) & mask) {
+      if (this.first[i] === hashed1 && this.second[i] === hashed2) return i
+    }
+    return -1
+  }
+
+  private put(h1: number, h2: number): void {
+    const mask = this.used.length - 1
+    let i = h1 & mask
+    while (this.used[i] === 1) i = (i + 1) & mask
+    this.used[i] = 1
+    this.first[i] = h1
+    this.second[i] = h2
+  }
+
+  private grow(): void {
+    const { first, second, used } = this
+    this.first = new Int32Array(used.length * 2)
+    this.second = new Int32Array(used.length * 2)
+    this.used = new Uint8Array(used.length * 2)
+    for (let i = 0; i < used.length; i++) if (used[i] === 1) this.put(first[i] as number, second[i] as number)
+  }
+}
+
+/**
+ * A PostgreSQL array literal ("{...}", NULL for null): what node-postgres makes of an array
+ * parameter, made without its per-element regular expressions (a batch sends hundreds of
+ * thousands of elements).
+ */
+export function arrayLiteral(values: readonly (string | number | boolean | null)[]): string {
+  const parts: string[] = new Array(values.length)
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]
+    if (value === null || value === undefined) parts[i] = 'NULL'
+    else if (typeof value !== 'string') parts[i] = `"${value}"`
+    else if (value.includes('"') || value.includes('\\')) parts[i] = `"${value.replace(/[\\"]/g, '\\$&')}"`
+    else parts[i] = `"${value}"`
+  }
+  return `{${parts.join(',')}}`
+}
+
+const plainName = /^[A-Za-z' -]*$/
+
+/**
+ * A name's search key: normaliseName, without its Unicode work when the name is of plain letters,
+ * spaces, hyphens and apostrophes (most are), where that work changes nothing but the case.
+ */
+export const nameKeyOf = (text: string): string =>
+  plainName.test(text) ? text.toLowerCase().replace(/ {2,}/g, ' ').trim() : normaliseName(text)
+
+/** The kinds of key of a person in HashedKeys. */
+const FAMILY = 1
+const NAME = 2
+const NI = 3
+
+interface LookupConnection extends Queryable {
+  /** Runs `work` on the connection, after the work given before it. */
+  run<T>(work: (q: Queryable) => Promise<T>): Promise<T>
+  /** Ends its transaction once the work given has run. */
+  close(): Promise<void>
+}
+
+/**
+ * A read-only transaction on a connection of its own, running the work it is given one piece
+ * after another. It sees what is committed (the register), never what the import is writing.
+ */
+function lookupConnection(db: Database): LookupConnection {
+  const waiting: {
+    work: (q: Queryable) => Promise<unknown>
+    resolve: (value: unknown) => void
+    reject: (error: unknown) => void
+  }[] = []
+  let wake: (() => void) | undefined
+  let closed = false
+  let failed: { error: unknown } | undefined
+  const done = db
+    .transaction(async (q) => {
+      await q.query('SET TRANSACTION READ ONLY')
+      await q.query(plannerSettings)
+      for (;;) {
+        const next = waiting.shift()
+        if (next === undefined) {
+          if (closed) return
+          await new Promise<void>((resolve) => {
+            wake = resolve
+          })
+          wake = undefined
+          continue
+        }
+        try {
+          next.resolve(await next.work(q))
+        } catch (error) {
+          next.reject(error)
+          throw error
+        }
+      }
+    })
+    .catch((error: unknown) => {
+      failed = { error }
+      for (const next of waiting.splice(0)) next.reject(error)
+    })
+  const run = <T>(work: (q: Queryable) => Promise<T>) =>
+    new Promise<T>((resolve, reject) => {
+      if (failed !== undefined) return reject(failed.error)
+      if (closed) return reject(new Error('the look-up connection is closed'))
+      waiting.push({ work, resolve: resolve as (value: unknown) => void, reject })
+      wake?.()
+    })
+  return {
+    run,
+    query: (sql, params) => run((q) => q.query(sql, params)),
+    execute: (sql, params) => run((q) => q.execute(sql, params)),
+    script: (sql) => run((q) => q.script(sql)),
+    async close() {
+      closed = true
+      wake?.()
+      await done
+    },
+  }
+}
 
 let lastMillis = 0
 let sequence = 0
@@ -160,6 +496,10 @@ export async function importPeople(
   const batchSize = options.batchSize ?? defaultBatchSize
   const sourceName = options.source ?? 'import'
   const actorId = actorIdFor(call.actor)
+  // PGlite is one connection, and so is a PostgreSQL pool of one (DATABASE_POOL_SIZE, src/store/database.ts):
+  // a second transaction there would wait for the import's own to end.
+  const oneConnection = call.app.db.kind === 'pglite' || Number(process.env.DATABASE_POOL_SIZE ?? 10) < 2
+  const concurrency = oneConnection ? 1 : Math.max(1, Math.floor(options.concurrency ?? 2))
 
   const report: ImportReport = {
     rows: 0,
@@ -181,6 +521,8 @@ export async function importPeople(
   // reserved in order while the lock is held), so a duplicate of an earlier row names its line.
   const importedLines: number[] = []
   let firstNumber = -1
+  /** The number of the next reference this import gives (once the counter is read). */
+  let nextNumber = -1
 
   function reject(line: number, problems: string[]) {
     report.rejected.push({ line, problems })
@@ -274,30 +616,52 @@ export async function importPeople(
 
   /** In-memory check against the rows of the batch before each (the statement checks the register). */
   function withinBatch(rows: CheckedRow[]): Batch {
-    const seen = new Map<string, CheckedRow>()
+    const n = rows.length
+    const seen = new RowsByKey(n * 3)
+    const lowers: string[] = new Array(n)
+    const names: string[] = new Array(n)
+    const births: string[] = new Array(n)
+    const nis: string[] = new Array(n)
     const batch: Batch = { rows: [], confirmedOf: [], names: [] }
-    for (const row of rows) {
+    for (let r = 0; r < n; r++) {
+      const row = rows[r] as CheckedRow
       const p = row.person
-      const name = normaliseName(`${p.givenNames} ${p.familyName}`)
-      const keys = [`f|${p.dateOfBirth}|${p.familyName.toLowerCase()}`, `n|${p.dateOfBirth}|${name}`]
-      if (p.niNumber !== undefined) keys.push(`i|${p.niNumber}`)
+      const name = nameKeyOf(`${p.givenNames} ${p.familyName}`)
+      const lower = p.familyName.toLowerCase()
+      const dob = p.dateOfBirth
+      const ni = p.niNumber
+      lowers[r] = lower
+      names[r] = name
+      births[r] = dob
+      nis[r] = ni ?? ''
+      // The same family name and date of birth, the same name and date of birth, the same NI number.
+      const found = [
+        seen.get(FAMILY, lower, dob, lowers, births),
+        seen.get(NAME, name, dob, names, births),
+        ni === undefined ? -1 : seen.get(NI, ni, '', nis),
+      ]
       let earlier: DuplicateOf[] | undefined
-      for (const key of keys) {
-        const other = seen.get(key)
-        if (other === undefined || earlier?.some((c) => c.line === other.line)) continue
+      for (let k = 0; k < found.length; k++) {
+        const at = found[k] as number
+        if (at < 0) continue
+        const other = rows[at] as CheckedRow
+        if (earlier?.some((c) => c.line === other.line)) continue
         earlier ??= []
         earlier.push({
           line: other.line,
           name: `${other.person.givenNames} ${other.person.familyName}`,
           dateOfBirth: other.person.dateOfBirth,
-          matchedOn: key.startsWith('i|') ? ['National Insurance number'] : ['name and date of birth'],
+          matchedOn: k === 2 ? ['National Insurance number'] : ['name and date of birth'],
         })
       }
       if (earlier !== undefined && p.confirmedNotDuplicate !== true) {
         skipped.set(row.line, earlier)
         continue
       }
-      for (const key of keys) if (!seen.has(key)) seen.set(key, row)
+      // The first row with a key keeps it.
+      if (found[0] === -1) seen.add(FAMILY, lower, dob, r)
+      if (found[1] === -1) seen.add(NAME, name, dob, r)
+      if (ni !== undefined && found[2] === -1) seen.add(NI, ni, '', r)
       batch.rows.push(row)
       batch.names.push(name)
       batch.confirmedOf.push(earlier === undefined ? null : JSON.stringify(earlier.map((c) => `line ${c.line}`)))
@@ -311,286 +675,322 @@ export async function importPeople(
     return importedLines[Number(match[2]) - firstNumber]
   }
 
+  // Keys of the people this import has written, as hashes (a few dozen bytes a person, whatever
+  // the size of the file). Only with a separate look-up connection, which cannot see them: a row
+  // whose keys are among them is looked up again in the import's own transaction (see decide).
+  const writtenKeys = new HashedKeys()
+
+  function remember(row: CheckedRow, name: string): void {
+    const p = row.person
+    writtenKeys.add(FAMILY, p.familyName.toLowerCase(), p.dateOfBirth)
+    // The database lowers the stored name itself: where its lower() may differ from JavaScript's
+    // (letters outside ASCII), the name without accents is kept too, so a row that might match is checked.
+    if (!ascii.test(p.familyName)) writtenKeys.add(FAMILY, stripMarks(p.familyName), p.dateOfBirth)
+    writtenKeys.add(NAME, name, p.dateOfBirth)
+    for (const f of row.facts) {
+      if (f.kind !== 'name') continue
+      for (const k of searchKeysOf(f.kind, f.data)) {
+        if (k.kind === 'name' && k.value !== '') writtenKeys.add(NAME, k.value, p.dateOfBirth)
+      }
+    }
+    if (p.niNumber !== undefined) writtenKeys.add(NI, p.niNumber)
+  }
+
+  /** Whether a row may resemble someone this import has written (false means it cannot). */
+  function mayMatchWritten(row: CheckedRow, name: string): boolean {
+    const p = row.person
+    const family = p.familyName.toLowerCase()
+    if (!ascii.test(family)) return true
+    return (
+      writtenKeys.has(FAMILY, family, p.dateOfBirth) ||
+      writtenKeys.has(NAME, name, p.dateOfBirth) ||
+      (p.niNumber !== undefined && writtenKeys.has(NI, p.niNumber))
+    )
+  }
+
   /**
-   * One statement per batch: the rows that may be someone on the register are
-   * looked up (index lookups row by row), the others numbered, and people,
-   * name keys, timelines, facts and fact keys written. It returns the
-   * candidates found, the number before the first reference it gave and the
-   * detail of the batch's audit entry.
+   * The possible duplicates of the rows at `at` (indexes into the batch): the same name and date of
+   * birth, or the same NI number (possibleDuplicates' rule). LATERAL ... LIMIT keeps each an index
+   * lookup; the name is the selective key, so "date_of_birth + 0" keeps the date-of-birth index out of it.
    */
-  async function write(tx: Queryable, batch: Batch): Promise<void> {
+  async function lookup(q: Queryable, batch: Batch, at: readonly number[]): Promise<Candidate[]> {
+    const family: string[] = new Array(at.length)
+    const dob: string[] = new Array(at.length)
+    const name: string[] = new Array(at.length)
+    const ni: (string | null)[] = new Array(at.length)
+    for (let j = 0; j < at.length; j++) {
+      const i = at[j] as number
+      const p = (batch.rows[i] as CheckedRow).person
+      family[j] = p.familyName.toLowerCase()
+      dob[j] = p.dateOfBirth
+      name[j] = batch.names[i] as string
+      ni[j] = p.niNumber ?? null
+    }
+    const candidate = 'p.reference, p.family_name, p.given_names, p.date_of_birth, p.ni_number'
+    const found = await q.query<Candidate>(
+      `WITH t AS MATERIALIZED (
+         SELECT * FROM unnest($1::text[], $2::date[], $3::text[], $4::text[]) WITH ORDINALITY AS t(family_lower, dob, name, ni, n)
+       )
+       SELECT t.n, m.* FROM t CROSS JOIN LATERAL (
+         SELECT ${candidate} FROM person p
+          WHERE lower(p.family_name) = t.family_lower AND p.date_of_birth + 0 = t.dob LIMIT 20
+       ) AS m
+       UNION ALL
+       SELECT t.n, m.* FROM t CROSS JOIN LATERAL (
+         SELECT ${candidate} FROM search_key k JOIN person p ON p.id = k.person_id
+          WHERE k.kind = 'name' AND k.value = t.name AND p.date_of_birth = t.dob LIMIT 20
+       ) AS m
+       UNION ALL
+       SELECT t.n, m.* FROM t CROSS JOIN LATERAL (
+         SELECT ${candidate} FROM person p WHERE p.ni_number = t.ni LIMIT 20
+       ) AS m`,
+      [arrayLiteral(family), arrayLiteral(dob), arrayLiteral(name), arrayLiteral(ni)],
+    )
+    // Back to indexes into the batch.
+    for (const match of found) match.n = at[match.n - 1] as number
+    return found
+  }
+
+  const everyRow = (batch: Batch) => Array.from(batch.rows, (_, i) => i)
+
+  /**
+   * Decides which rows of a batch are written (not possible duplicates, or confirmed distinct),
+   * then writes them in one set-based statement. `looked` holds what the separate look-up
+   * connection found on the register; without one, the look-up runs here, in the import's own
+   * transaction, which sees the earlier batches too.
+   */
+  async function decideAndWrite(tx: Queryable, batch: Batch, looked: Promise<Candidate[]> | undefined): Promise<void> {
     const rows = batch.rows
-    const n = rows.length
-    if (n === 0) return
-    const ids: string[] = new Array(n)
-    const orgs: string[] = new Array(n)
-    const family: string[] = new Array(n)
-    const familyLower: string[] = new Array(n)
-    const given: string[] = new Array(n)
-    const dob: string[] = new Array(n)
-    const ni: (string | null)[] = new Array(n)
-    const sex: (string | null)[] = new Array(n)
-    const risk: (string | null)[] = new Array(n)
-    const lines: number[] = new Array(n)
-    const sourceRefs: (string | null)[] = new Array(n)
-    const confirmed: boolean[] = new Array(n)
-    const fact = { n: [] as number[], id: [] as string[], kind: [] as string[], data: [] as string[] }
-    const factFrom: (string | null)[] = []
-    const factTo: (string | null)[] = []
-    const key = { n: [] as number[], fact: [] as string[], kind: [] as string[], value: [] as string[] }
-    for (let i = 0; i < n; i++) {
-      const row = rows[i] as CheckedRow
-      const p = row.person
-      ids[i] = uuidv7()
-      orgs[i] = row.org
-      family[i] = p.familyName
-      familyLower[i] = p.familyName.toLowerCase()
-      given[i] = p.givenNames
-      dob[i] = p.dateOfBirth
-      ni[i] = p.niNumber ?? null
-      sex[i] = p.sex ?? null
-      risk[i] = p.riskLevel ?? null
-      lines[i] = row.line
-      sourceRefs[i] = p.reference ?? null
-      confirmed[i] = p.confirmedNotDuplicate === true
-      for (const f of row.facts) {
-        const factId = uuidv7()
-        fact.n.push(i + 1)
-        fact.id.push(factId)
-        fact.kind.push(f.kind)
-        fact.data.push(JSON.stringify(f.data))
-        factFrom.push((f.data.validFrom as string | undefined) ?? null)
-        factTo.push((f.data.validTo as string | undefined) ?? null)
-        for (const k of searchKeysOf(f.kind, f.data)) {
-          if (k.value === '') continue
-          key.n.push(i + 1)
-          key.fact.push(factId)
-          key.kind.push(k.kind)
-          key.value.push(k.value)
+    let found: Candidate[]
+    if (looked === undefined) found = await lookup(tx, batch, everyRow(batch))
+    else {
+      found = await looked
+      // A row that may resemble a person written earlier by this import (uncommitted, so unseen by
+      // the look-up connection) is looked up again here, where the register and those people are
+      // both seen: its candidates are then exactly those of a look-up in this transaction.
+      if (writtenKeys.size > 0) {
+        const again: number[] = []
+        for (let i = 0; i < rows.length; i++) {
+          if (mayMatchWritten(rows[i] as CheckedRow, batch.names[i] as string)) again.push(i)
+        }
+        if (again.length > 0) {
+          const redo = new Set(again)
+          found = [...found.filter((match) => !redo.has(match.n)), ...(await lookup(tx, batch, again))]
         }
       }
     }
-    const candidate = 'p.reference, p.family_name, p.given_names, p.date_of_birth, p.ni_number'
-    const result = await tx.query<{
-      n: number | null
-      reference: string | null
-      family_name: string | null
-      given_names: string | null
-      date_of_birth: string | null
-      ni_number: string | null
-      base: number | null
-      audit: Record<string, unknown> | null
-    }>(
-      `WITH t AS MATERIALIZED (
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[], $7::text[],
-                              $8::text[], $9::text[], $10::text[], $11::int[], $12::text[], $13::text[], $14::bool[])
-           WITH ORDINALITY AS t(id, org, family, family_lower, given, dob, ni, sex, risk, name, line, source_ref,
-                                confirmed_of, confirmed, n)
-       ),
-       -- Possible duplicates on the register: same name and date of birth, or same NI number
-       -- (possibleDuplicates' rule). LATERAL ... LIMIT keeps each an index lookup; the name is the
-       -- selective key, so "date_of_birth + 0" keeps the date-of-birth index out of it.
-       d AS MATERIALIZED (
-         SELECT t.n, m.* FROM t CROSS JOIN LATERAL (
-           SELECT ${candidate} FROM person p
-            WHERE lower(p.family_name) = t.family_lower AND p.date_of_birth + 0 = t.dob LIMIT 20
-         ) AS m
-         UNION ALL
-         SELECT t.n, m.* FROM t CROSS JOIN LATERAL (
-           SELECT ${candidate} FROM search_key k JOIN person p ON p.id = k.person_id
-            WHERE k.kind = 'name' AND k.value = t.name AND p.date_of_birth = t.dob LIMIT 20
-         ) AS m
-         UNION ALL
-         SELECT t.n, m.* FROM t CROSS JOIN LATERAL (
-           SELECT ${candidate} FROM person p WHERE p.ni_number = t.ni LIMIT 20
-         ) AS m
-       ),
-       ok AS MATERIALIZED (
-         SELECT t.*, row_number() OVER (ORDER BY t.n) AS k FROM t
-          WHERE t.confirmed OR NOT EXISTS (SELECT 1 FROM d WHERE d.n = t.n)
-       ),
-       c AS (
-         INSERT INTO reference_counter (year, last) SELECT $15, count(*) FROM ok HAVING count(*) > 0
-         ON CONFLICT (year) DO UPDATE SET last = reference_counter.last + EXCLUDED.last
-         RETURNING last
-       ),
-       base AS (SELECT (SELECT last FROM c) - (SELECT count(*) FROM ok) AS base),
-       r AS MATERIALIZED (
-         SELECT ok.*, 'DA-' || $15 || '-' || lpad(v.number, greatest(6, length(v.number)), '0') AS reference
-           FROM ok CROSS JOIN base CROSS JOIN LATERAL (SELECT (base.base + ok.k)::text AS number) AS v
-       ),
-       p AS (
-         INSERT INTO person (id, reference, managing_org_id, family_name, given_names, date_of_birth, ni_number, sex,
-                             status, risk_level, created_by)
-         SELECT id, reference, org, family, given, dob, ni, sex, 'recorded', risk, $16::uuid FROM r
-       ),
-       kn AS (INSERT INTO search_key (person_id, kind, value) SELECT id, 'name', name FROM r),
-       e AS (
-         INSERT INTO timeline_event (person_id, kind, summary, data, occurred_on, actor_id)
-         SELECT id, 'person-recorded', 'Recorded as ' || reference || ' (imported from ' || $17 || ', line ' || line || ')',
-                jsonb_build_object('import', jsonb_build_object('source', $17::text, 'line', line))
-                  || CASE WHEN source_ref IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('sourceReference', source_ref) END
-                  || CASE WHEN NOT confirmed THEN '{}'::jsonb ELSE jsonb_build_object('confirmedNotDuplicateOf',
-                       coalesce(confirmed_of::jsonb, '[]'::jsonb)
-                         || coalesce((SELECT jsonb_agg(DISTINCT d.reference) FROM d WHERE d.n = r.n), '[]'::jsonb)) END,
-                $18::date, $16::uuid
-           FROM r ORDER BY k
-       ),
-       f AS (
-         INSERT INTO person_fact (id, person_id, kind, data, valid_from, valid_to, recorded_by)
-         SELECT f.id, r.id, f.kind, f.data::jsonb, f.valid_from, f.valid_to, $16::uuid
-           FROM unnest($19::int[], $20::uuid[], $21::text[], $22::text[], $23::date[], $24::date[])
-                  AS f(n, id, kind, data, valid_from, valid_to)
-           JOIN r ON r.n = f.n
-       ),
-       fk AS (
-         INSERT INTO search_key (person_id, fact_id, kind, value)
-         SELECT r.id, s.fact_id, s.kind, s.value
-           FROM unnest($25::int[], $26::uuid[], $27::text[], $28::text[]) AS s(n, fact_id, kind, value)
-           JOIN r ON r.n = s.n
-       ),
-       -- DPA 2018 s.62: the collection is logged once per batch, naming the people by their references
-       -- (each person's timeline also records who recorded them, and when).
-       a AS (
-         SELECT jsonb_build_object('lines', jsonb_build_array(min(line), max(line)),
-                                   'references', jsonb_build_array(min(reference) FILTER (WHERE k = 1),
-                                                                   min(reference) FILTER (WHERE k = count)),
-                                   'people', count(*)) AS detail
-           FROM r CROSS JOIN (SELECT count(*) AS count FROM ok) AS total HAVING count(*) > 0
-       )
-       SELECT d.n, d.reference, d.family_name, d.given_names, d.date_of_birth, d.ni_number, NULL::bigint AS base,
-              NULL::jsonb AS audit
-         FROM d
-       UNION ALL
-       SELECT NULL, NULL, NULL, NULL, NULL, NULL, base, (SELECT detail FROM a) FROM base`,
-      [
-        ids,
-        orgs,
-        family,
-        familyLower,
-        given,
-        dob,
-        ni,
-        sex,
-        risk,
-        batch.names,
-        lines,
-        sourceRefs,
-        batch.confirmedOf,
-        confirmed,
-        year,
-        actorId,
-        sourceName,
-        today,
-        fact.n,
-        fact.id,
-        fact.kind,
-        fact.data,
-        factFrom,
-        factTo,
-        key.n,
-        key.fact,
-        key.kind,
-        key.value,
-      ],
-    )
     // Candidates on the register (or written by an earlier batch of this import: named by line).
     const candidates = new Map<number, DuplicateOf[]>()
+    const references = new Map<number, Set<string>>()
     const pairs = new Set<string>()
-    let base: number | null = null
-    for (const match of result) {
-      if (match.n === null) {
-        base = match.base
-        if (match.audit !== null) {
-          batchAudits.push({ operation: 'collection', object: { type: 'import', id: sourceName }, detail: match.audit })
-        }
-        continue
-      }
+    for (const match of found) {
+      const refs = references.get(match.n) ?? new Set<string>()
+      refs.add(match.reference)
+      references.set(match.n, refs)
       const pair = `${match.n}|${match.reference}`
       if (pairs.has(pair)) continue
       pairs.add(pair)
-      const input = (rows[match.n - 1] as CheckedRow).person
+      const input = (rows[match.n] as CheckedRow).person
       const matchedOn: string[] = []
       if (match.date_of_birth === input.dateOfBirth) matchedOn.push('name and date of birth')
       if (input.niNumber !== undefined && match.ni_number === input.niNumber)
         matchedOn.push('National Insurance number')
-      const reference = match.reference as string
-      const line = lineOfReference(reference)
+      const line = lineOfReference(match.reference)
       const list = candidates.get(match.n) ?? []
       list.push({
-        ...(line === undefined ? { reference } : { line }),
+        ...(line === undefined ? { reference: match.reference } : { line }),
         name: `${match.given_names} ${match.family_name}`,
-        dateOfBirth: match.date_of_birth as string,
+        dateOfBirth: match.date_of_birth,
         matchedOn,
       })
       candidates.set(match.n, list)
     }
-    let written = 0
-    let facts = 0
-    for (let i = 0; i < n; i++) {
+    const written: number[] = []
+    const confirmedOf: (string | null)[] = []
+    for (let i = 0; i < rows.length; i++) {
       const row = rows[i] as CheckedRow
-      const found = candidates.get(i + 1)
-      if (found !== undefined && row.person.confirmedNotDuplicate !== true) {
-        skipped.set(row.line, [...(skipped.get(row.line) ?? []), ...found])
+      const confirmed = row.person.confirmedNotDuplicate === true
+      const list = candidates.get(i)
+      if (list !== undefined && !confirmed) {
+        skipped.set(row.line, [...(skipped.get(row.line) ?? []), ...list])
         continue
       }
-      written++
-      facts += row.facts.length
-      if (base !== null) {
-        if (firstNumber < 0) firstNumber = base + 1
-        importedLines[base + written - firstNumber] = row.line
-      }
+      written.push(i)
+      // Confirmed distinct from the earlier rows it resembles (by line) and the people found (by reference).
+      confirmedOf.push(
+        confirmed
+          ? JSON.stringify([
+              ...(batch.confirmedOf[i] === null ? [] : (JSON.parse(batch.confirmedOf[i] as string) as string[])),
+              ...[...(references.get(i) ?? [])].sort(),
+            ])
+          : null,
+      )
     }
-    report.imported += written
-    report.facts += facts
+    if (written.length === 0) return
+    const columns =
+      written.length === rows.length
+        ? (batch.columns ?? columnsOf(rows, batch.names))
+        : columnsOf(
+            written.map((i) => rows[i] as CheckedRow),
+            written.map((i) => batch.names[i] as string),
+          )
+    const writing = insert(tx, columns, confirmedOf)
+    // While the database writes them, the keys of these people are kept for the next batches' turn.
+    if (looked !== undefined) for (const i of written) remember(rows[i] as CheckedRow, batch.names[i] as string)
+    await writing
   }
 
-  async function persist(tx: Queryable, rows: CheckedRow[]): Promise<void> {
-    if (rows.length === 0) return
-    const known = await checkOrganisations(tx, rows)
-    if (known.length === 0) return
-    await write(tx, withinBatch(known))
+  /**
+   * Writes a batch's people, numbered in order from the reference counter: person rows, name keys,
+   * timelines, facts and fact keys in one set-based statement.
+   */
+  async function insert(tx: Queryable, columns: Columns, confirmedOf: readonly (string | null)[]): Promise<void> {
+    const n = columns.lines.length
+    // The references, numbered in order from the year's counter. Its row is read (and locked: this
+    // transaction then holds it, so no one else numbers a person until the import ends) before the
+    // first batch; each batch's statement adds its people to it.
+    if (nextNumber < 0) {
+      const [counter] = await tx.query<{ last: number }>(
+        `INSERT INTO reference_counter (year, last) VALUES ($1, 0)
+         ON CONFLICT (year) DO UPDATE SET last = reference_counter.last
+         RETURNING last`,
+        [year],
+      )
+      nextNumber = Number(counter?.last) + 1
+    }
+    const base = nextNumber - 1
+    nextNumber += n
+    const references: string[] = new Array(n)
+    for (let i = 0; i < n; i++) references[i] = reference(base + i + 1)
+    await tx.query(
+      `WITH t AS MATERIALIZED (
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::date[], $6::text[], $7::text[],
+                              $8::text[], $9::text[], $10::int[], $11::text[], $25::text[], $26::text[])
+           AS t(id, org, family, given, dob, ni, sex, risk, name, line, source_ref, reference, confirmed_of)
+       ),
+       p AS (
+         INSERT INTO person (id, reference, managing_org_id, family_name, given_names, date_of_birth, ni_number, sex,
+                             status, risk_level, created_by)
+         SELECT id, reference, org, family, given, dob, ni, sex, 'recorded', risk, $22::uuid FROM t
+       ),
+       kn AS (INSERT INTO search_key (person_id, kind, value) SELECT id, 'name', name FROM t),
+       -- In the file's order (a materialised CTE is read back in the order it was written), so the
+       -- timeline's ids follow the references.
+       e AS (
+         INSERT INTO timeline_event (person_id, kind, summary, data, occurred_on, actor_id)
+         SELECT id, 'person-recorded', 'Recorded as ' || reference || ' (imported from ' || $23 || ', line ' || line || ')',
+                jsonb_build_object('import', jsonb_build_object('source', $23::text, 'line', line))
+                  || CASE WHEN source_ref IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('sourceReference', source_ref) END
+                  || CASE WHEN confirmed_of IS NULL THEN '{}'::jsonb
+                          ELSE jsonb_build_object('confirmedNotDuplicateOf', confirmed_of::jsonb) END,
+                $24::date, $22::uuid
+           FROM t
+       ),
+       f AS (
+         INSERT INTO person_fact (id, person_id, kind, data, valid_from, valid_to, recorded_by)
+         SELECT id, person_id, kind, data::jsonb, valid_from, valid_to, $22::uuid
+           FROM unnest($12::uuid[], $13::uuid[], $14::text[], $15::text[], $16::date[], $17::date[])
+                  AS f(person_id, id, kind, data, valid_from, valid_to)
+       ),
+       fk AS (
+         INSERT INTO search_key (person_id, fact_id, kind, value)
+         SELECT * FROM unnest($18::uuid[], $19::uuid[], $20::text[], $21::text[])
+       )
+       UPDATE reference_counter SET last = last + $27 WHERE year = $28`,
+      [...columns.literals, actorId, sourceName, today, arrayLiteral(references), arrayLiteral(confirmedOf), n, year],
+    )
+    if (firstNumber < 0) firstNumber = base + 1
+    let first = columns.lines[0] as number
+    let last = first
+    for (let i = 0; i < n; i++) {
+      const line = columns.lines[i] as number
+      importedLines[base + i + 1 - firstNumber] = line
+      if (line < first) first = line
+      if (line > last) last = line
+    }
+    // DPA 2018 s.62: the collection is logged once per batch, naming the people by their references
+    // (each person's timeline also records who recorded them, and when).
+    batchAudits.push({
+      operation: 'collection',
+      object: { type: 'import', id: sourceName },
+      detail: { lines: [first, last], references: [references[0], references[n - 1]], people: n },
+    })
+    report.imported += n
+    report.facts += columns.facts
   }
+
+  const reference = (number: number) => `DA-${year}-${String(number).padStart(6, '0')}`
 
   try {
     await transact(call, async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [personLock])
       // Compiling these set-based statements costs more than it saves; the duplicate lookups must use
       // the indexes whatever the planner believes about tables this transaction has just filled.
-      await tx.query(
-        `SELECT set_config('jit', 'off', true), set_config('enable_seqscan', 'off', true),
-                set_config('enable_bitmapscan', 'off', true)`,
-      )
-      // While one batch is written the next is read and checked; a failed write is rethrown at the next turn.
+      await tx.query(plannerSettings)
+      // On PostgreSQL a second connection looks up the possible duplicates of the next batches on the
+      // register while this one writes (reads only: the import stays one transaction). PGlite is one
+      // connection, so there the look-up is part of each batch's turn.
+      const reader = concurrency > 1 ? lookupConnection(call.app.db) : undefined
       let writing: Promise<void> = Promise.resolve()
-      let failure: { error: unknown } | undefined
-      let batch: CheckedRow[] = []
-      const flush = async () => {
-        const rows = batch
-        batch = []
-        await writing
-        if (failure !== undefined) throw failure.error
-        options.onProgress?.(report.rows)
-        writing = persist(tx, rows).catch((error: unknown) => {
-          failure = { error }
-        })
-      }
-      let inBatch = 0
-      for await (const chunk of source) {
-        for (const row of chunk) {
-          report.rows++
-          inBatch++
-          const checked = check(row)
-          if (checked !== undefined) batch.push(checked)
-          if (inBatch >= batchSize) {
-            inBatch = 0
-            await flush()
+      const state: { failure?: { error: unknown }; stopped?: boolean } = {}
+      try {
+        // While one batch is written, the next ones are read, checked and looked up; a failed write
+        // is rethrown at the next turn.
+        const rethrow = () => {
+          if (state.failure !== undefined) throw state.failure.error
+        }
+        const queued: Promise<void>[] = []
+        let batch: CheckedRow[] = []
+        const flush = async () => {
+          const rows = batch
+          batch = []
+          rethrow()
+          options.onProgress?.(report.rows)
+          if (rows.length > 0) {
+            const known = await checkOrganisations(reader ?? tx, rows)
+            const checked = withinBatch(known)
+            if (checked.rows.length > 0) {
+              checked.columns = columnsOf(checked.rows, checked.names)
+              const looked = reader?.run((q) => lookup(q, checked, everyRow(checked)))
+              looked?.catch(() => {}) // awaited by its turn to write
+              writing = writing.then(() =>
+                state.failure === undefined && state.stopped !== true ? decideAndWrite(tx, checked, looked) : undefined,
+              )
+              writing = writing.catch((error: unknown) => {
+                state.failure ??= { error }
+              })
+              queued.push(writing)
+            }
+          }
+          // At most a few batches wait for their turn, so memory stays bounded whatever the file's size.
+          while (queued.length > maxQueued) await queued.shift()
+          rethrow()
+        }
+        let inBatch = 0
+        for await (const chunk of source) {
+          for (const row of chunk) {
+            report.rows++
+            inBatch++
+            const checked = check(row)
+            if (checked !== undefined) batch.push(checked)
+            if (inBatch >= batchSize) {
+              inBatch = 0
+              await flush()
+            } else if (inBatch % yieldEvery === 0) {
+              // Lets the replies of the database in, so the next batch is written without waiting for this chunk.
+              await new Promise<void>((resolve) => setImmediate(resolve))
+            }
           }
         }
+        await flush()
+        await writing
+        rethrow()
+      } finally {
+        // Whatever happened, nothing more is sent on this transaction once it is left.
+        state.stopped = true
+        await writing
+        await reader?.close()
       }
-      await flush()
-      await writing
-      if (failure !== undefined) throw failure.error
       for (const [line, candidates] of skipped) report.duplicates.push({ line, candidates })
       if (report.rejected.length > 0 && options.skipBadRows !== true) throw new RolledBack()
       await auditMany(tx, call.actor, [

@@ -106,6 +106,49 @@ export function csvLayout(
 const yes = new Set(['true', 'yes', 'y', '1'])
 const no = new Set(['false', 'no', 'n', '0'])
 
+/** Where each column of a layout goes, worked out once per file rather than once per row. */
+interface RowPlan {
+  /** The person's columns in the file, in the order of personColumns: [name, field index]. */
+  person: [string, number][]
+  /** The field index of confirmedNotDuplicate, or -1. */
+  confirmed: number
+  /** The fact groups with a column in the file, in the order of factGroups: each fact field and its field index. */
+  groups: { group: FactGroup; fields: [string, number][] }[]
+}
+
+const plans = new WeakMap<CsvLayout, RowPlan>()
+
+function planOf(layout: CsvLayout): RowPlan {
+  let plan = plans.get(layout)
+  if (plan !== undefined) return plan
+  const index = new Map(layout.columns.map((name, i) => [name, i]))
+  const at = (column: string) => index.get(column) ?? -1
+  plan = {
+    person: personColumns.flatMap((name): [string, number][] => (at(name) < 0 ? [] : [[name, at(name)]])),
+    confirmed: at('confirmedNotDuplicate'),
+    groups: factGroups.flatMap((group) => {
+      const fields = Object.entries(group.columns).flatMap(([field, column]): [string, number][] =>
+        at(column) < 0 ? [] : [[field, at(column)]],
+      )
+      return fields.length === 0 ? [] : [{ group, fields }]
+    }),
+  }
+  plans.set(layout, plan)
+  return plan
+}
+
+const APOSTROPHE = 39
+
+/** A cell's value: what the export neutralised against CSV injection reads back as it was; blank is absent. */
+function cellValue(field: string): string | undefined {
+  if (field.length === 0) return undefined
+  const first = field.charCodeAt(0)
+  const value = first === APOSTROPHE ? restoreCsvText(field) : field
+  // A cell starting with a visible ASCII character is not blank; anything else is trimmed to tell.
+  if (first > 32 && first < 127 && first !== APOSTROPHE) return value
+  return value.trim() === '' ? undefined : value
+}
+
 /** A CSV row as an import record; an empty cell is an absent value. */
 export function csvRow(layout: CsvLayout, record: CsvRecord): ImportRow {
   if (record.error !== undefined) return { line: record.line, problems: [`$: ${record.error}`] }
@@ -117,49 +160,46 @@ export function csvRow(layout: CsvLayout, record: CsvRecord): ImportRow {
       ],
     }
   }
-  const cells: Record<string, string> = {}
-  for (let i = 0; i < record.fields.length; i++) {
-    // What the export neutralised against CSV injection reads back as it was.
-    const value = restoreCsvText(record.fields[i] as string)
-    if (value.trim() !== '') cells[layout.columns[i] as string] = value
-  }
+  const plan = planOf(layout)
+  const cells = record.fields
   const out: Record<string, unknown> = {}
-  for (const name of personColumns) if (cells[name] !== undefined) out[name] = cells[name]
-  const confirmed = cells.confirmedNotDuplicate
-  if (confirmed !== undefined) {
-    const text = confirmed.trim().toLowerCase()
-    out.confirmedNotDuplicate = yes.has(text) ? true : no.has(text) ? false : confirmed
+  for (const [name, i] of plan.person) {
+    const value = cellValue(cells[i] as string)
+    if (value !== undefined) out[name] = value
+  }
+  if (plan.confirmed >= 0) {
+    const confirmed = cellValue(cells[plan.confirmed] as string)
+    if (confirmed !== undefined) {
+      const text = confirmed.trim().toLowerCase()
+      out.confirmedNotDuplicate = yes.has(text) ? true : no.has(text) ? false : confirmed
+    }
   }
   const facts: Record<string, unknown>[] = []
   const renames: Record<string, string>[] = []
-  for (const group of factGroups) {
-    const fact: Record<string, unknown> = { kind: group.kind, ...group.fixed }
-    let any = false
-    for (const [field, column] of Object.entries(group.columns)) {
-      const value = cells[column]
-      if (value !== undefined) {
-        fact[field] = value
-        any = true
-      }
+  for (const { group, fields } of plan.groups) {
+    let fact: Record<string, unknown> | undefined
+    for (const [field, i] of fields) {
+      const value = cellValue(cells[i] as string)
+      if (value === undefined) continue
+      fact ??= { kind: group.kind, ...group.fixed }
+      fact[field] = value
     }
-    if (!any) continue
+    if (fact === undefined) continue
     facts.push(fact)
     renames.push(group.columns)
   }
-  if (facts.length > 0) out.facts = facts
-  const columnOf =
-    renames.length === 0
-      ? undefined
-      : (path: string) => {
-          const match = /^\$\.facts\[(\d+)\](?:\.([A-Za-z0-9]+))?(.*)$/.exec(path)
-          if (match === null) return path
-          const columns = renames[Number(match[1])]
-          const column = match[2] === undefined ? undefined : columns?.[match[2]]
-          if (column !== undefined) return `$.${column}${match[3] ?? ''}`
-          // A field with no column of its own (the fact as a whole): name the fact's columns.
-          return `$.${Object.values(columns ?? {}).join('/')}${match[2] === undefined ? '' : ` (${match[2]})`}`
-        }
-  return columnOf === undefined ? { line: record.line, record: out } : { line: record.line, record: out, columnOf }
+  if (facts.length === 0) return { line: record.line, record: out }
+  out.facts = facts
+  const columnOf = (path: string) => {
+    const match = /^\$\.facts\[(\d+)\](?:\.([A-Za-z0-9]+))?(.*)$/.exec(path)
+    if (match === null) return path
+    const group = renames[Number(match[1])]
+    const column = match[2] === undefined ? undefined : group?.[match[2]]
+    if (column !== undefined) return `$.${column}${match[3] ?? ''}`
+    // A field with no column of its own (the fact as a whole): name the fact's columns.
+    return `$.${Object.values(group ?? {}).join('/')}${match[2] === undefined ? '' : ` (${match[2]})`}`
+  }
+  return { line: record.line, record: out, columnOf }
 }
 
 /** Turns CSV records (the first is the header) into import rows; a bad header throws its problems. */

@@ -8,9 +8,17 @@ import type { Call } from '../../src/app/context.ts'
 import { ensureOrganisation } from '../../src/app/directory.ts'
 import { Forbidden } from '../../src/app/errors.ts'
 import { type ExportedPerson, exportPeople } from '../../src/app/export.ts'
-import { type ImportOptions, type ImportRow, importPeople, reportLines } from '../../src/app/import.ts'
+import {
+  arrayLiteral,
+  type ImportOptions,
+  type ImportRow,
+  importPeople,
+  nameKeyOf,
+  reportLines,
+} from '../../src/app/import.ts'
 import { createPerson, readPerson } from '../../src/app/people.ts'
 import { exportCommand, importCommand } from '../../src/cli/import-export.ts'
+import { normaliseName } from '../../src/contracts/register/facts.ts'
 import { csvRecords } from '../../src/io/csv.ts'
 import { ndjsonLines } from '../../src/io/ndjson.ts'
 import { csvImportRows, exportHeader, exportText, ndjsonImportRows } from '../../src/io/people-format.ts'
@@ -439,6 +447,178 @@ for (const backend of backends) {
       assert.equal(back.imported, 3)
     })
 
+    // Rows in batches of 4: bad rows, and possible duplicates of every kind within a batch, across
+    // batches (of the same family name, the same name or an alias, the same NI number) and on the
+    // register, some confirmed distinct.
+    const mixedCsv = [
+      'familyName,givenNames,dateOfBirth,niNumber,confirmedNotDuplicate,aliasGivenNames,aliasFamilyName,phone',
+      'Register,Rae,1970-01-01,,,,,', // 2: on the register
+      'Alpha,Ann,1971-01-01,AB111111A,,Annie,Aliasson,07700900001', // 3
+      'Bad,Date,1971-02-30,,,,,', // 4: rejected
+      'Beta,Ben,1972-02-02,,,,,', // 5
+      'ALPHA,Anna,1971-01-01,,,,,', // 6: same family name and birth as line 3 (next batch)
+      'Gamma,Gil,1973-03-03,AB111111A,,,,', // 7: same NI number as line 3
+      'Aliasson,Annie,1971-01-01,,,,,', // 8: the alias of line 3
+      'Beta,Ben,1972-02-02,,yes,,,', // 9: confirmed distinct from line 5
+      'Delta,Dee,1974-04-04,,,,,', // 10
+      'Register,Rae,1970-01-01,,yes,,,', // 11: confirmed distinct from the person on the register
+      'Öztürk,Ela,1975-05-05,,,,,', // 12
+      'Too,Young,2024-01-01,,,,,', // 13: rejected
+      'ÖZTÜRK,Ela,1975-05-05,,,,,', // 14: same as line 12, in capitals
+      'Delta,Dee,1974-04-04,,,,,', // 15: same as line 10
+      'Epsilon,Eve,1976-06-06,CE222222B,,,,', // 16
+      'Epsilon,Eve,1976-06-06,CE222222B,,,,', // 17: same as line 16, same batch
+      'Zeta,Zoe,1977-07-07,,,,,', // 18
+    ].join('\n')
+
+    /** Everything an import wrote, without ids and times. */
+    const contents = async () => ({
+      people: await store.db.query(
+        'SELECT reference, family_name, given_names, date_of_birth, ni_number FROM person ORDER BY reference',
+      ),
+      keys: await store.db.query(
+        `SELECT p.reference, k.kind, k.value, k.sounds FROM search_key k JOIN person p ON p.id = k.person_id
+          ORDER BY p.reference, k.kind, k.value`,
+      ),
+      facts: await store.db.query(
+        'SELECT p.reference, f.kind, f.data FROM person_fact f JOIN person p ON p.id = f.person_id ORDER BY 1, 2',
+      ),
+      timeline: await store.db.query(
+        `SELECT p.reference, e.summary, e.data FROM timeline_event e JOIN person p ON p.id = e.person_id
+          ORDER BY e.id`,
+      ),
+      audit: await store.db.query(
+        `SELECT detail FROM audit_event WHERE object_type IN ('import', 'possible-duplicate') AND seq > $1 ORDER BY id`,
+        [auditMark],
+      ),
+      counter: await store.db.query('SELECT year, last FROM reference_counter'),
+    })
+
+    test('with a second connection looking up duplicates (PostgreSQL), the report and the rows are the same as with one', async () => {
+      const runs = []
+      for (const concurrency of [1, 2]) {
+        await clear()
+        await createPerson(as(people.registrar), {
+          familyName: 'Register',
+          givenNames: 'Rae',
+          dateOfBirth: '1970-01-01',
+        })
+        const report = await importText(mixedCsv, 'csv', { skipBadRows: true, batchSize: 4, concurrency })
+        runs.push({ report: { ...report, millis: 0 }, contents: await contents() })
+      }
+      const [one, two] = runs
+      assert.deepEqual(two, one)
+      const report = one?.report
+      assert.equal(report?.committed, true)
+      assert.deepEqual(
+        report?.rejected.map((r) => r.line),
+        [4, 13],
+      )
+      assert.deepEqual(
+        report?.duplicates.map((d) => [d.line, d.candidates.map((c) => c.reference ?? `line ${c.line}`)]),
+        [
+          [2, ['DA-2026-000001']],
+          [6, ['line 3']],
+          [7, ['line 3']],
+          [8, ['line 3']],
+          [14, ['line 12']],
+          [15, ['line 10']],
+          [17, ['line 16']],
+        ],
+      )
+      assert.equal(report?.imported, 8)
+      const confirmed = one?.contents.timeline
+        .map((e) => (e.data as { confirmedNotDuplicateOf?: string[] }).confirmedNotDuplicateOf)
+        .filter((c) => c !== undefined)
+      // Line 9 resembles line 5 (an earlier batch: named by its reference); line 11 the person on the register.
+      assert.deepEqual(confirmed, [['DA-2026-000003'], ['DA-2026-000001']])
+    })
+
+    test('all or nothing with several batches: a bad row in the last batch, and nothing is written', async () => {
+      await clear()
+      const csv = [
+        'familyName,givenNames,dateOfBirth',
+        ...Array.from({ length: 9 }, (_, i) => `Many${String.fromCharCode(97 + i)},Max,1980-01-0${i + 1}`),
+        'Last,Bad,1980-13-01',
+      ].join('\n')
+      const report = await importText(csv, 'csv', { batchSize: 2 })
+      assert.equal(report.committed, false)
+      assert.equal(report.imported, 0)
+      assert.deepEqual(
+        report.rejected.map((r) => r.line),
+        [11],
+      )
+      for (const table of ['person', 'search_key', 'timeline_event', 'person_fact', 'reference_counter']) {
+        assert.equal(await count(table), 0, table)
+      }
+      assert.equal(await count(`audit_event WHERE object_type = 'import' AND seq > $1`, [auditMark]), 0)
+    })
+
+    test('a failure while batches are being written leaves nothing written', async () => {
+      await clear()
+      async function* failing(): AsyncGenerator<ImportRow[]> {
+        for (let b = 0; b < 4; b++) {
+          yield Array.from({ length: 3 }, (_, i) => ({
+            line: b * 3 + i + 2,
+            record: { familyName: `Fail${b}x${i}`, givenNames: 'Flo', dateOfBirth: '1981-01-01' },
+          }))
+        }
+        throw new Error('the file could not be read to its end')
+      }
+      await assert.rejects(
+        importPeople(system(), failing(), { organisationId: org, batchSize: 3, skipBadRows: true }),
+        /could not be read to its end/,
+      )
+      for (const table of ['person', 'search_key', 'timeline_event', 'reference_counter']) {
+        assert.equal(await count(table), 0, table)
+      }
+      assert.equal(await count(`audit_event WHERE object_type = 'import' AND seq > $1`, [auditMark]), 0)
+      // The connections are given back: the next import runs.
+      const after = await importText(goodCsv, 'csv')
+      assert.equal(after.imported, 3)
+    })
+
+    // A pool is PostgreSQL's: PGlite is one connection always.
+    const onPostgres = backend === 'postgres' ? test : () => {}
+    onPostgres('a pool of one connection: the import looks up duplicates on its own connection', async () => {
+      await clear()
+      const saved = process.env.DATABASE_POOL_SIZE
+      process.env.DATABASE_POOL_SIZE = '1'
+      // The same database, through a pool of one.
+      const url = new URL(process.env.DATABASE_URL as string)
+      const [current] = await store.db.query<{ name: string }>('SELECT current_database() AS name')
+      url.pathname = `/${current?.name}`
+      const one = await openDatabase({ databaseUrl: url.toString() })
+      try {
+        const call: Call = { app: testApp(one, clock), actor: systemActor }
+        const report = await importPeople(call, rowsOf(goodCsv, 'csv'), { organisationId: org, batchSize: 1 })
+        assert.equal(report.imported, 3)
+      } finally {
+        await one.close()
+        if (saved === undefined) delete process.env.DATABASE_POOL_SIZE
+        else process.env.DATABASE_POOL_SIZE = saved
+      }
+    })
+
+    test('array parameters reach the database as they were', async () => {
+      const values = [
+        'plain',
+        'with "quotes"',
+        'back\\slash',
+        'a,b',
+        '{braces}',
+        'NULL',
+        '',
+        ' spaced ',
+        'Öztürk',
+        null,
+      ]
+      const [row] = await store.db.query<{ back: (string | null)[] }>('SELECT $1::text[] AS back', [
+        arrayLiteral(values),
+      ])
+      assert.deepEqual(row?.back, values)
+    })
+
     test('an export is an audited disclosure of each person, and of the export as a whole', async () => {
       await clear()
       await importText(goodCsv, 'csv')
@@ -564,4 +744,23 @@ describe('dasr import and dasr export (command line, embedded database)', () => 
       return true
     })
   })
+})
+
+test('nameKeyOf gives the search key normaliseName gives', () => {
+  const names = [
+    'Jane Testwood',
+    "  Mary  O'Brien-Smith ",
+    'ALEX  SAMPLE',
+    "'' -- ''",
+    '',
+    'José Álvarez',
+    'Łukasz Nowak',
+    'Александр Пушкин',
+    'محمد علي',
+    'Ann\tTab',
+    'Anne 2nd',
+    'Smith, Jane',
+    'ǅemal İvan',
+  ]
+  for (const name of names) assert.equal(nameKeyOf(name), normaliseName(name), JSON.stringify(name))
 })
