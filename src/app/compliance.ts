@@ -5,14 +5,18 @@ import {
   isSuspectedBreach,
   obligationsOf,
   type ReceivedNotification,
-  type RegistrationState,
   visitThatCounts,
 } from '../domain/register/obligations.ts'
-import type { RiskLevel } from '../domain/register/settings.ts'
 import type { Queryable } from '../store/database.ts'
 import { actorIdFor, audit, authorised, type Call, recordStep, transact } from './context.ts'
 import { Conflict, NotFound, problem, StaleWrite } from './errors.ts'
 import { bumpVersion, camelRow, isUuid, loadPerson } from './people.ts'
+import {
+  type NotificationDays,
+  type RegistrationDays,
+  receivedNotificationOf,
+  registrationStateOf,
+} from './registration.ts'
 import { raiseRetentionReviewTasks } from './retention.ts'
 import { failIf, parseOrThrow } from './validate.ts'
 
@@ -160,9 +164,10 @@ async function scanSlice(
   await tx.execute('SET LOCAL jit = off')
   await tx.execute('SET LOCAL max_parallel_workers_per_gather = 0')
   const registrations = await tx.query<ScanRegistration & Record<string, unknown>>(
-    `SELECT r.id, r.person_id, ${dayNumber('r.registered_on')} AS registered_on, ${dayNumber('r.initial_due')} AS initial_due,
-            ${dayNumber('r.last_day')} AS last_day, r.no_fixed_abode, r.in_custody, r.notification_duties, p.risk_level,
-            p.responsible_officer_id AS officer_id
+    `SELECT r.id, r.person_id, ${dayNumber('r.registered_on')} AS "registeredOn",
+            ${dayNumber('r.initial_due')} AS "initialDue", ${dayNumber('r.last_day')} AS "lastDay",
+            r.no_fixed_abode AS "noFixedAbode", r.in_custody AS "inCustody", r.notification_duties AS "notificationDuties",
+            p.risk_level AS "riskLevel", p.responsible_officer_id AS officer_id
        FROM registration r JOIN person p ON p.id = r.person_id
       WHERE r.status = 'active' AND r.person_id BETWEEN $1 AND $2 AND p.id BETWEEN $1 AND $2
         AND ($3::text IS NULL OR p.managing_org_id = $3)
@@ -177,9 +182,9 @@ async function scanSlice(
       : `AND x.person_id IN (SELECT id FROM person WHERE managing_org_id = $3 AND id BETWEEN $1 AND $2)`
   const scoped = organisationId === null ? [from, to] : [from, to, organisationId]
   const notifications = await tx.query<ScanNotification & Record<string, unknown>>(
-    `SELECT x.registration_id, x.id, x.kind, ${dayNumber('x.received_on')} AS received_on,
-            ${dayNumber('x.event_date')} AS event_date, ${dayNumber('x.departure_date')} AS departure_date,
-            (x.details->>'shortNotice') = 'true' AS short_notice
+    `SELECT x.registration_id, x.id, x.kind, ${dayNumber('x.received_on')} AS "receivedOn",
+            ${dayNumber('x.event_date')} AS "eventDate", ${dayNumber('x.departure_date')} AS "departureDate",
+            (x.details->>'shortNotice') = 'true' AS "shortNotice"
        FROM notification x WHERE x.person_id BETWEEN $1 AND $2 ${ofScope}`,
     scoped,
   )
@@ -202,10 +207,7 @@ async function scanSlice(
 
   const byRegistration = new Map<string, ReceivedNotification[]>()
   for (const n of notifications) {
-    const received: ReceivedNotification = { id: n.id, kind: n.kind, receivedOn: n.received_on }
-    if (n.event_date !== null) received.eventDate = n.event_date
-    if (n.departure_date !== null) received.departureDate = n.departure_date
-    if (n.short_notice === true) received.shortNotice = true
+    const received = receivedNotificationOf(n)
     const list = byRegistration.get(n.registration_id)
     if (list === undefined) byRegistration.set(n.registration_id, [received])
     else list.push(received)
@@ -217,22 +219,13 @@ async function scanSlice(
   const taskRows: unknown[][] = []
   const none: never[] = []
   for (const row of registrations) {
-    const registration: RegistrationState = {
-      registeredOn: row.registered_on,
-      notificationDuties: row.notification_duties,
-      noFixedAbode: row.no_fixed_abode,
-      inCustody: row.in_custody,
-    }
-    if (row.initial_due !== null) registration.initialDue = row.initial_due
-    if (row.last_day !== null) registration.lastDay = row.last_day
-    if (row.risk_level !== null) registration.riskLevel = row.risk_level
     // Visits count from the day of this registration.
     const visitedOn = lastVisit.get(row.person_id)
     const obligations = obligationsOf({
-      registration,
+      registration: registrationStateOf(row),
       notifications: byRegistration.get(row.id) ?? none,
       visits:
-        visitedOn !== undefined && visitedOn >= row.registered_on ? [{ visitedOn, outcome: visitThatCounts }] : none,
+        visitedOn !== undefined && visitedOn >= row.registeredOn ? [{ visitedOn, outcome: visitThatCounts }] : none,
       asOf,
       settings: call.app.settings,
       legal: call.app.legal,
@@ -258,10 +251,10 @@ async function scanSlice(
         taskRows.push([key, row.person_id, row.officer_id, o.kind, `${o.title} overdue`, formatDay(o.dueOn), row.id])
       }
     }
-    if (row.last_day !== null && row.last_day < asOf) {
+    if (row.lastDay !== null && row.lastDay < asOf) {
       const key = `${row.id}:end-of-period`
       if (known.has(key)) continue
-      const lastDay = formatDay(row.last_day)
+      const lastDay = formatDay(row.lastDay)
       taskRows.push([
         key,
         row.person_id,
@@ -280,27 +273,14 @@ async function scanSlice(
   }
 }
 
-interface ScanRegistration {
+interface ScanRegistration extends RegistrationDays {
   id: string
   person_id: string
-  registered_on: Day
-  initial_due: Day | null
-  last_day: Day | null
-  no_fixed_abode: boolean
-  in_custody: boolean
-  notification_duties: boolean
-  risk_level: RiskLevel | null
   officer_id: string | null
 }
 
-interface ScanNotification {
+interface ScanNotification extends NotificationDays {
   registration_id: string
-  id: string
-  kind: ReceivedNotification['kind']
-  received_on: Day
-  event_date: Day | null
-  departure_date: Day | null
-  short_notice: boolean | null
 }
 
 interface ScanVisit {

@@ -25,7 +25,7 @@ import {
   reviewRefusal,
 } from '../domain/register/lifecycle.ts'
 import { buildNotice, retentionReviewOn } from '../domain/register/notice.ts'
-import { obligationsOf, type ReceivedNotification } from '../domain/register/obligations.ts'
+import { obligationsOf, type ReceivedNotification, type RegistrationState } from '../domain/register/obligations.ts'
 import {
   type AbuseType,
   isStatutory,
@@ -425,41 +425,84 @@ async function obligationsFor(
   }).map(({ metOn, ...o }) => ({ ...o, dueOn: iso(o.dueOn), ...(metOn === undefined ? {} : { metOn: iso(metOn) }) }))
 }
 
+/** A registration as the obligations rules read it, its dates already day numbers. */
+export interface RegistrationDays {
+  registeredOn: Day
+  initialDue: Day | null
+  lastDay: Day | null
+  noFixedAbode: boolean
+  inCustody: boolean
+  notificationDuties: boolean
+  riskLevel: RiskLevel | null
+}
+
+export function registrationStateOf(r: RegistrationDays): RegistrationState {
+  const state: RegistrationState = {
+    registeredOn: r.registeredOn,
+    noFixedAbode: r.noFixedAbode,
+    inCustody: r.inCustody,
+    notificationDuties: r.notificationDuties,
+  }
+  if (r.initialDue !== null) state.initialDue = r.initialDue
+  if (r.lastDay !== null) state.lastDay = r.lastDay
+  if (r.riskLevel !== null) state.riskLevel = r.riskLevel
+  return state
+}
+
+/** A registration row (dates as text) as the obligations rules read it. */
 export function registrationState(
   registration: Pick<
     RegistrationRow,
     'registered_on' | 'initial_due' | 'last_day' | 'no_fixed_abode' | 'in_custody' | 'notification_duties'
   >,
   riskLevel: RiskLevel | null,
-) {
-  const lastDay = dayOf(registration.last_day)
-  const initialDue = dayOf(registration.initial_due)
-  return {
+): RegistrationState {
+  return registrationStateOf({
     registeredOn: day(registration.registered_on),
-    ...(initialDue === undefined ? {} : { initialDue }),
-    ...(lastDay === undefined ? {} : { lastDay }),
+    initialDue: dayOf(registration.initial_due) ?? null,
+    lastDay: dayOf(registration.last_day) ?? null,
     noFixedAbode: registration.no_fixed_abode,
     inCustody: registration.in_custody,
     notificationDuties: registration.notification_duties,
-    ...(riskLevel === null ? {} : { riskLevel }),
-  }
+    riskLevel,
+  })
 }
 
-/** A notification row as the obligations rules read it (short notice from `details`, or the scan's `short_notice` column). */
+/** A notification as the obligations rules read it, its dates already day numbers. */
+export interface NotificationDays {
+  id: string
+  kind: ReceivedNotification['kind']
+  receivedOn: Day
+  eventDate: Day | null
+  departureDate: Day | null
+  shortNotice: boolean | null
+}
+
+export function receivedNotificationOf(n: NotificationDays): ReceivedNotification {
+  const received: ReceivedNotification = { id: n.id, kind: n.kind, receivedOn: n.receivedOn }
+  if (n.eventDate !== null) received.eventDate = n.eventDate
+  if (n.departureDate !== null) received.departureDate = n.departureDate
+  if (n.shortNotice === true) received.shortNotice = true
+  return received
+}
+
+/** A notification row (dates as text) as the obligations rules read it. */
 export function receivedNotification(n: {
   id: string
   kind: ReceivedNotification['kind']
   received_on: string
   event_date: string | null
   departure_date: string | null
-  details?: { shortNotice?: boolean }
-  short_notice?: boolean | null
+  details: { shortNotice?: boolean }
 }): ReceivedNotification {
-  const received: ReceivedNotification = { id: n.id, kind: n.kind, receivedOn: day(n.received_on) }
-  if (n.event_date !== null) received.eventDate = day(n.event_date)
-  if (n.departure_date !== null) received.departureDate = day(n.departure_date)
-  if (n.short_notice ?? n.details?.shortNotice) received.shortNotice = true
-  return received
+  return receivedNotificationOf({
+    id: n.id,
+    kind: n.kind,
+    receivedOn: day(n.received_on),
+    eventDate: dayOf(n.event_date) ?? null,
+    departureDate: dayOf(n.departure_date) ?? null,
+    shortNotice: n.details.shortNotice === true,
+  })
 }
 
 export async function notice(call: Call, registrationId: string) {

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
+import fc from 'fast-check'
 import { systemActor } from '../../src/app/actor.ts'
 import type { Call } from '../../src/app/context.ts'
 import { ensureOrganisation } from '../../src/app/directory.ts'
@@ -763,4 +764,8 @@ test('nameKeyOf gives the search key normaliseName gives', () => {
     'ǅemal İvan',
   ]
   for (const name of names) assert.equal(nameKeyOf(name), normaliseName(name), JSON.stringify(name))
+  // Every name of the letters, spaces, hyphens and apostrophes its shortcut takes, and some it does not.
+  const plain = fc.stringMatching(/^[A-Za-z' -]{0,24}$/)
+  const mixed = fc.string({ unit: fc.constantFrom('a', 'Z', ' ', '-', "'", 'é', 'İ', '\t', '.', 'ß'), maxLength: 16 })
+  fc.assert(fc.property(fc.oneof(plain, mixed), (name) => nameKeyOf(name) === normaliseName(name)))
 })
