@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util'
 import { systemActor } from '../src/app/actor.ts'
 import { verifyAuditChain } from '../src/app/audit-trail.ts'
 import { audit, auditMany } from '../src/app/context.ts'
+import { sealAuditEntries } from '../src/store/audit-chain.ts'
 import { type Database, openDatabase } from '../src/store/database.ts'
 import { migrate } from '../src/store/migrate.ts'
 import { positive } from './args.ts'
@@ -15,6 +16,7 @@ import { positive } from './args.ts'
 // - one audit entry per transaction (a read through the API), N transactions;
 // - N entries in one transaction, one call each;
 // - entries appended in batches of 1,000 (an import or an export);
+// - sealing all of them into the chain (decision 0011);
 // - verifying the whole chain.
 // Prints one JSON line per engine. Every entry is synthetic.
 
@@ -62,6 +64,10 @@ async function measure(db: Database) {
     )
   }
   const batched = perEntry(performance.now() - started, batchEntries)
+  // Everything above was written pending; sealing chains it (decision 0011).
+  started = performance.now()
+  const sealing = await sealAuditEntries(db)
+  const sealMs = performance.now() - started
   started = performance.now()
   const report = await verifyAuditChain(db)
   const verifyMs = performance.now() - started
@@ -69,6 +75,11 @@ async function measure(db: Database) {
   return {
     engine: db.kind,
     msPerEntry: { ownTransaction, oneTransaction, batched },
+    seal: {
+      entries: sealing.sealed,
+      ms: Math.round(sealMs),
+      perSecond: Math.round(sealing.sealed / (sealMs / 1000)),
+    },
     verify: {
       entries: report.entries,
       ms: Math.round(verifyMs),

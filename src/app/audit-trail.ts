@@ -6,9 +6,12 @@ import { parseDay } from '../domain/dates/day.ts'
 import {
   type AuditOperation,
   auditOperations,
-  type ChainedEntry,
   chainHash,
   genesisHash,
+  type StoredAuditRow,
+  sealAuditEntries,
+  storedColumns,
+  storedEntry,
 } from '../store/audit-chain.ts'
 import type { Database, Queryable } from '../store/database.ts'
 import { audit, authorised, type Call, transact } from './context.ts'
@@ -44,6 +47,8 @@ export interface VerifyReport {
   checkpoints: number
   /** Rows written before the chain began (migration 0002), which carry no hash. */
   unchained: number
+  /** Entries written since the last sealing, not yet in the chain (decision 0011). */
+  pending: number
 }
 
 interface Checkpoint {
@@ -92,52 +97,19 @@ async function readCheckpointFile(dir: string): Promise<Checkpoint[]> {
   return checkpoints
 }
 
-/** An audit_event row as the database returns it. */
-export interface StoredAuditRow {
-  id: number
-  seq: number
-  at: Date
-  actor_id: string | null
-  organisation_id: string | null
-  origin: string | null
-  operation: AuditOperation
-  object_type: string
-  object_id: string | null
-  person_id: string | null
-  justification: string | null
-  recipients: string[] | null
-  detail: Record<string, unknown>
-  hash: string | null
-}
+export type { StoredAuditRow } from '../store/audit-chain.ts'
+export { storedEntry }
 
-/** A stored row as the entry that was hashed. */
-export function storedEntry(row: StoredAuditRow): ChainedEntry {
-  return {
-    seq: row.seq,
-    at: row.at.toISOString(),
-    actorId: row.actor_id,
-    organisationId: row.organisation_id,
-    origin: row.origin,
-    operation: row.operation,
-    objectType: row.object_type,
-    objectId: row.object_id,
-    personId: row.person_id,
-    justification: row.justification,
-    recipients: row.recipients,
-    detail: row.detail,
-  }
-}
-
-const columns = `id, seq, at, actor_id, organisation_id, origin, operation, object_type, object_id, person_id,
-                 justification, recipients, detail, hash`
+const columns = storedColumns
 
 /**
  * Recomputes the chain from the genesis value, a page at a time in chain
  * order, and names the first entry that is not as it was written: edited (its
  * hash no longer matches), deleted (a gap in the positions), inserted or moved
- * (its hash does not follow from its predecessor's), beyond the head, or
- * written without a position. Checkpoints show a truncated tail or a chain
- * rewritten from some point on, which the chain alone cannot.
+ * (its hash does not follow from its predecessor's), or beyond the head.
+ * Checkpoints show a truncated tail or a chain rewritten from some point on,
+ * which the chain alone cannot. Entries not yet sealed are counted as pending:
+ * seal first (`sealAuditEntries`) to verify everything written so far.
  */
 export async function verifyAuditChain(db: Queryable, options: VerifyOptions = {}): Promise<VerifyReport> {
   const pageSize = options.pageSize ?? 5_000
@@ -170,16 +142,17 @@ export async function verifyAuditChain(db: Queryable, options: VerifyOptions = {
       firstBroken: { seq: 1, reason: 'the chain head row is missing (deleted behind the triggers)' },
       checkpoints: checkpoints.length,
       unchained: 0,
+      pending: 0,
     }
   }
   const bySeq = new Map<number, Checkpoint[]>()
   for (const checkpoint of checkpoints) bySeq.set(checkpoint.seq, [...(bySeq.get(checkpoint.seq) ?? []), checkpoint])
   const contradicts = (seq: number, hash: string) => bySeq.get(seq)?.find((checkpoint) => checkpoint.hash !== hash)
 
-  // Rows without a position: those from before the chain began must all still be there, and no
-  // later row may lack one (the CHECK refuses it unless someone dropped it).
-  const [unchained] = await db.query<{ old: number; first_new: number | null }>(
-    `SELECT count(*) FILTER (WHERE id <= $1)::int AS old, min(id) FILTER (WHERE id > $1) AS first_new
+  // Rows without a position: those from before the chain began must all still be there; later
+  // ones are pending, written since the last sealing (decision 0011), and are counted, not judged.
+  const [unchained] = await db.query<{ old: number; pending: number }>(
+    `SELECT count(*) FILTER (WHERE id <= $1)::int AS old, count(*) FILTER (WHERE id > $1)::int AS pending
        FROM audit_event WHERE seq IS NULL`,
     [head.unchained_max_id],
   )
@@ -188,15 +161,6 @@ export async function verifyAuditChain(db: Queryable, options: VerifyOptions = {
     problems.push({
       seq: 0,
       reason: `${head.unchained_rows} rows were written before the chain began, ${oldRows} remain (deleted)`,
-    })
-  }
-  if (unchained?.first_new != null) {
-    const [next] = await db.query<{ seq: number | null }>('SELECT min(seq) AS seq FROM audit_event WHERE id > $1', [
-      unchained.first_new,
-    ])
-    problems.push({
-      seq: next?.seq ?? head.seq + 1,
-      reason: `row id ${unchained.first_new} has no chain position: inserted outside the chain`,
     })
   }
 
@@ -279,6 +243,7 @@ export async function verifyAuditChain(db: Queryable, options: VerifyOptions = {
     ...(firstBroken === undefined ? {} : { firstBroken }),
     checkpoints: checkpoints.length,
     unchained: oldRows,
+    pending: unchained?.pending ?? 0,
   }
 }
 
@@ -296,6 +261,8 @@ export interface ExportedCheckpoint {
  * database (ASVS 16.4.3): whoever can rewrite the database cannot rewrite it.
  */
 export async function exportCheckpoint(db: Database, dir: string): Promise<ExportedCheckpoint> {
+  // Everything written so far goes into the chain first, so the checkpoint covers it.
+  await sealAuditEntries(db)
   const [head] = await db.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_chain_head')
   if (head === undefined) throw new Error('the audit chain has no head: run "dasr migrate"')
   const at = new Date().toISOString()
@@ -320,10 +287,13 @@ export async function exportCheckpoint(db: Database, dir: string): Promise<Expor
 /**
  * Verification by a user (an auditor, or the register's own job): the check
  * reads every entry, so it is itself recorded, as a consultation of the
- * audit trail, after the chain has been read.
+ * audit trail, after the chain has been read (and is sealed at the next sealing).
  */
 export async function verifyAuditTrail(call: Call, options: VerifyOptions = {}): Promise<VerifyReport> {
   await authorised(call, 'audit:verify')
+  // Everything written so far is sealed first, so the check covers it. A chain too broken to seal
+  // onto (its head row gone) is still verified: the report names what is wrong.
+  await sealAuditEntries(call.app.db).catch(() => undefined)
   const report = await verifyAuditChain(call.app.db, options)
   const recording = transact(call, (tx) =>
     audit(

@@ -41,9 +41,9 @@ export interface AuditRecord {
 
 /**
  * DPA 2018 s.62: every processing of personal data is logged, in the same
- * transaction as the processing, as the next entry of the hash chain
- * (src/store/audit-chain.ts). Call it last in a transaction where you can:
- * the chain's head stays locked until the transaction ends.
+ * transaction as the processing. The entry is sealed into the hash chain
+ * (src/store/audit-chain.ts) once committed, by the sealer (decision 0011),
+ * so logging takes no lock.
  */
 export async function audit(
   tx: Queryable,
@@ -57,7 +57,7 @@ export async function audit(
   await auditMany(tx, actor, [{ operation, object, detail, justification, recipients }])
 }
 
-/** Several entries by one actor, under one lock of the chain head and in one statement (imports, exports). */
+/** Several entries by one actor, in one statement (imports, exports). */
 export async function auditMany(tx: Queryable, actor: Actor, records: readonly AuditRecord[]): Promise<void> {
   if (records.length === 0) return
   await appendAuditEntries(
@@ -114,7 +114,6 @@ export async function recordStep(
     data?: Record<string, unknown>
   },
 ): Promise<void> {
-  // The timeline first: the audit entry takes the chain head's lock, held until commit.
   await timeline(tx, actor, step.personId, step.kind, step.summary, step.on, step.data ?? {})
   await audit(tx, actor, step.operation, step.object, step.detail ?? {}, undefined, step.recipients)
 }

@@ -5,11 +5,9 @@ import { type AuditRecord, auditMany, authorised, type Call, disclosedTo, transa
 // (one person per line, facts nested) or CSV (the person columns only). An
 // export is a disclosure (DPA 2018 s.62): each person exported is logged, and
 // the export as a whole. The read is one snapshot (repeatable read), a page of
-// people at a time. The disclosures are appended to the audit chain in a second
-// transaction as soon as the read ends: a REPEATABLE READ transaction cannot
-// take the chain head once another has moved it (decision 0006), and holding
-// the head for the whole read would stop every other audited action meanwhile.
-// The output is complete before the disclosures are committed, as before, and
+// people at a time. The disclosures are logged in a second transaction as soon
+// as the read ends (decision 0006 needed that; since decision 0011 it is only
+// simpler): the output is complete before the disclosures are committed, and
 // only the exported ids are kept in memory (about 50 bytes a person).
 
 export type ExportFormat = 'ndjson' | 'csv'

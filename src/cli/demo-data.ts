@@ -4,7 +4,7 @@ import { todayInLondon } from '../platform/today.ts'
 import { openDatabase } from '../store/database.ts'
 import { migrate } from '../store/migrate.ts'
 import { type CliResult, help, noPositionals, ok, parse, UsageError } from './common.ts'
-import { softwareVersion } from './register-commands.ts'
+import { closeSealed, softwareVersion } from './register-commands.ts'
 
 // dasr demo-data --people N --seed S [--as-of DATE] [--convictions N] [--batch N]
 //
@@ -103,6 +103,6 @@ export async function demoDataCommand(args: string[]): Promise<CliResult> {
       ].join('\n'),
     )
   } finally {
-    await db.close()
+    await closeSealed(db)
   }
 }

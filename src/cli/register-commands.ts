@@ -5,6 +5,7 @@ import { ValidationFailed } from '../app/errors.ts'
 import { defaultRegisterSettings } from '../domain/register/settings.ts'
 import { defaultLegalSettings } from '../domain/settings/legal-settings.ts'
 import { todayInLondon } from '../platform/today.ts'
+import { sealAuditEntries } from '../store/audit-chain.ts'
 import { type Database, openDatabase } from '../store/database.ts'
 import { migrate } from '../store/migrate.ts'
 import { type CliResult, help, noPositionals, ok, parse, UsageError } from './common.ts'
@@ -32,6 +33,21 @@ export async function withDatabase<T>(work: (db: Database) => Promise<T>): Promi
   const db = await openDatabase()
   try {
     return await work(db)
+  } finally {
+    await closeSealed(db)
+  }
+}
+
+/**
+ * Seals what this command wrote to the audit trail into its hash chain
+ * (decision 0011), then closes. A command may run where no server seals on a
+ * schedule; if sealing fails, the entries stay pending for the next sealer.
+ */
+export async function closeSealed(db: Database): Promise<void> {
+  try {
+    await sealAuditEntries(db)
+  } catch (error) {
+    process.stderr.write(`dasr: the audit trail's new entries were not sealed yet: ${(error as Error).message}\n`)
   } finally {
     await db.close()
   }

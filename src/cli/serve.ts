@@ -14,6 +14,8 @@ import { appContext } from './register-commands.ts'
 // (a token is shown once; only its hash is stored).
 
 const scanEveryMinutes = Number(process.env.DASR_SCAN_EVERY_MINUTES ?? 60)
+// How often new audit entries are sealed into the hash chain (decision 0011).
+const sealEveryMs = Number(process.env.DASR_AUDIT_SEAL_EVERY_MS ?? 1000)
 
 export async function serve(args: string[]): Promise<void> {
   const { values, positionals } = parse(args, { port: { type: 'string' }, host: { type: 'string' }, help })
@@ -26,6 +28,8 @@ export async function serve(args: string[]): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError('--port: must be a whole number from 0 to 65535')
   const host = values.host ?? process.env.HOST ?? '127.0.0.1'
+  if (!Number.isInteger(sealEveryMs) || sealEveryMs < 10 || sealEveryMs > 60_000)
+    throw new UsageError('DASR_AUDIT_SEAL_EVERY_MS: must be a whole number of milliseconds from 10 to 60000')
 
   const db = await openDatabase()
   const applied = await migrate(db)
@@ -54,6 +58,8 @@ export async function serve(args: string[]): Promise<void> {
     )
   const timer = setInterval(runScan, scanEveryMinutes * 60_000)
   timer.unref()
+  const { startAuditSealer } = await import('../app/audit-sealer.ts')
+  const sealer = startAuditSealer(db, sealEveryMs)
 
   const lines = [
     `dasr: the register is running at ${address}`,
@@ -87,6 +93,7 @@ export async function serve(args: string[]): Promise<void> {
   const stop = async () => {
     clearInterval(timer)
     await server.close()
+    await sealer.stop()
     await db.close()
     process.exit(0)
   }

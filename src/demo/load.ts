@@ -554,8 +554,7 @@ async function writeBatch(db: Database, batch: Batch, options: LoadOptions): Pro
     // The timeline: each person's recording first, then the later steps in date order.
     await insertColumns(tx, 'timeline_event', eventColumns, recorded, 'occurred_on')
     await insertColumns(tx, 'timeline_event', eventColumns, batch.events, 'occurred_on')
-    // DPA 2018 s.62: the collection is logged, once per batch rather than once per row, last in the
-    // transaction, so the audit chain's head is held only while the batch commits.
+    // DPA 2018 s.62: the collection is logged, once per batch rather than once per row.
     await appendAuditEntries(tx, [
       {
         actorId: null,

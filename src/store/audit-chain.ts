@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { Queryable } from './database.ts'
+import type { Database, Queryable } from './database.ts'
 
 // The audit trail's hash chain (docs/decisions/0006-audit-hash-chain.md):
 //
@@ -86,8 +86,7 @@ export function canonicalJson(value: unknown): string {
 
 /**
  * The canonical entry up to its position: "seq" sorts after every other key,
- * so the canonical JSON is this text, the position, and "}". A single entry is
- * appended in one statement that adds the position under the head's lock.
+ * so the canonical JSON is this text, the position, and "}".
  */
 export function canonicalPrefix(entry: AuditEntry & { at: string }): string {
   const rest = canonicalJson({
@@ -170,7 +169,7 @@ export function normaliseEntry(entry: AuditEntry): AuditEntry {
 }
 
 // ---------------------------------------------------------------------------
-// Appending
+// Appending and sealing (docs/decisions/0011-audit-sealing.md)
 
 export interface ChainHead {
   seq: number
@@ -178,13 +177,12 @@ export interface ChainHead {
 }
 
 /**
- * Appends entries to the chain in the caller's transaction (DPA 2018 s.62: in
- * the same transaction as the processing). The head's row lock is held until
- * that transaction ends, so write audit entries last in a transaction. At
- * REPEATABLE READ or SERIALIZABLE, a head moved by another transaction since the
- * snapshot is a serialisation failure (40001), never a fork.
+ * Writes entries in the caller's transaction (DPA 2018 s.62: in the same
+ * transaction as the processing), pending: without a chain position. They
+ * take no lock, so audited actions do not queue behind one another; the
+ * sealer (`sealAuditEntries`) chains them once they are committed.
  */
-export async function appendAuditEntries(tx: Queryable, entries: readonly AuditEntry[]): Promise<ChainHead> {
+export async function appendAuditEntries(tx: Queryable, entries: readonly AuditEntry[]): Promise<void> {
   const normalised = entries.map(normaliseEntry)
   for (const entry of normalised) {
     if ((entry.operation === 'disclosure') !== (entry.recipients !== null && entry.recipients.length > 0)) {
@@ -195,85 +193,154 @@ export async function appendAuditEntries(tx: Queryable, entries: readonly AuditE
       )
     }
   }
+  if (normalised.length === 0) return
   const at = new Date().toISOString()
-  if (normalised.length === 1) return appendOne(tx, normalised[0] as AuditEntry, at)
-  const [head] = await tx.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_chain_head FOR UPDATE')
-  if (head === undefined) throw new Error('the audit chain has no head: run "dasr migrate"')
-  if (normalised.length === 0) return head
-  let { seq, hash } = head
-  const rows = normalised.map((entry) => {
-    seq += 1
-    hash = chainHash(hash, { ...entry, seq, at })
-    return {
-      seq,
-      at,
-      actor_id: entry.actorId,
-      organisation_id: entry.organisationId,
-      origin: entry.origin,
-      operation: entry.operation,
-      object_type: entry.objectType,
-      object_id: entry.objectId,
-      person_id: entry.personId,
-      justification: entry.justification,
-      recipients: entry.recipients,
-      detail: entry.detail,
-      hash,
-    }
-  })
-  // One statement for the entries and the head, whatever the number of entries.
+  if (normalised.length === 1) {
+    const entry = normalised[0] as AuditEntry
+    await tx.execute(
+      `INSERT INTO audit_event (at, actor_id, organisation_id, origin, operation, object_type, object_id,
+                                person_id, justification, recipients, detail)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [
+        at,
+        entry.actorId,
+        entry.organisationId,
+        entry.origin,
+        entry.operation,
+        entry.objectType,
+        entry.objectId,
+        entry.personId,
+        entry.justification,
+        entry.recipients,
+        JSON.stringify(entry.detail),
+      ],
+    )
+    return
+  }
+  // One statement whatever the number of entries, in the order given (ids follow it).
+  const rows = normalised.map((entry, index) => ({
+    n: index,
+    at,
+    actor_id: entry.actorId,
+    organisation_id: entry.organisationId,
+    origin: entry.origin,
+    operation: entry.operation,
+    object_type: entry.objectType,
+    object_id: entry.objectId,
+    person_id: entry.personId,
+    justification: entry.justification,
+    recipients: entry.recipients,
+    detail: entry.detail,
+  }))
   await tx.execute(
-    `WITH entries AS (
-       INSERT INTO audit_event (seq, at, actor_id, organisation_id, origin, operation, object_type, object_id,
-                                person_id, justification, recipients, detail, hash)
-       SELECT seq, at, actor_id, organisation_id, origin, operation, object_type, object_id,
-              person_id, justification, recipients, detail, hash
-         FROM jsonb_to_recordset($1::jsonb) AS e(seq bigint, at timestamptz, actor_id uuid, organisation_id text,
-              origin text, operation text, object_type text, object_id text, person_id uuid, justification text,
-              recipients text[], detail jsonb, hash text)
-        ORDER BY seq
-     )
-     UPDATE audit_chain_head SET seq = $2, hash = $3, at = $4`,
-    [JSON.stringify(rows), seq, hash, at],
+    `INSERT INTO audit_event (at, actor_id, organisation_id, origin, operation, object_type, object_id,
+                              person_id, justification, recipients, detail)
+     SELECT at, actor_id, organisation_id, origin, operation, object_type, object_id,
+            person_id, justification, recipients, detail
+       FROM jsonb_to_recordset($1::jsonb) AS e(n int, at timestamptz, actor_id uuid, organisation_id text,
+            origin text, operation text, object_type text, object_id text, person_id uuid, justification text,
+            recipients text[], detail jsonb)
+      ORDER BY n`,
+    [JSON.stringify(rows)],
   )
-  return { seq, hash }
+}
+
+/** An audit_event row as the database returns it. */
+export interface StoredAuditRow {
+  id: number
+  seq: number | null
+  at: Date
+  actor_id: string | null
+  organisation_id: string | null
+  origin: string | null
+  operation: AuditOperation
+  object_type: string
+  object_id: string | null
+  person_id: string | null
+  justification: string | null
+  recipients: string[] | null
+  detail: Record<string, unknown>
+  hash: string | null
+}
+
+export const storedColumns = `id, seq, at, actor_id, organisation_id, origin, operation, object_type, object_id,
+                 person_id, justification, recipients, detail, hash`
+
+/** A stored row as the entry that is hashed, at the position given (or its own). */
+export function storedEntry(row: StoredAuditRow, seq = row.seq): ChainedEntry {
+  if (seq === null) throw new TypeError(`audit entry ${row.id} has no chain position`)
+  return {
+    seq,
+    at: row.at.toISOString(),
+    actorId: row.actor_id,
+    organisationId: row.organisation_id,
+    origin: row.origin,
+    operation: row.operation,
+    objectType: row.object_type,
+    objectId: row.object_id,
+    personId: row.person_id,
+    justification: row.justification,
+    recipients: row.recipients,
+    detail: row.detail,
+  }
+}
+
+export interface Sealing {
+  /** Entries given their chain position by this call. */
+  sealed: number
+  head: ChainHead
 }
 
 /**
- * One entry, one statement: the UPDATE takes the head's row lock (as SELECT …
- * FOR UPDATE would) and, at READ COMMITTED, re-reads the head another writer
- * has just committed before computing from it. PostgreSQL computes
- * SHA-256(h_{i-1} || canonical prefix || i || "}") with its built-in sha256(),
- * the same bytes chainHash hashes, so the verifier needs nothing from SQL.
+ * Seals the committed pending entries into the chain, in id order, a batch
+ * per transaction, until none is left. Each batch holds the head's row lock,
+ * which only sealers take, so two sealers (two app instances) take turns and
+ * the chain cannot fork; an entry committed late with a lower id is sealed in
+ * a later batch, at a later position. The hash is computed from the row as
+ * the database returns it, exactly as the verifier will recompute it.
  */
-async function appendOne(tx: Queryable, entry: AuditEntry, at: string): Promise<ChainHead> {
-  const [row] = await tx.query<{ seq: number; hash: string }>(
-    `WITH head AS (
-       UPDATE audit_chain_head
-          SET seq = seq + 1,
-              hash = encode(sha256(decode(hash, 'hex') || convert_to($1::text || (seq + 1)::text || '}', 'UTF8')), 'hex'),
-              at = $2::timestamptz
-       RETURNING seq, hash
-     )
-     INSERT INTO audit_event (seq, at, actor_id, organisation_id, origin, operation, object_type, object_id,
-                              person_id, justification, recipients, detail, hash)
-     SELECT head.seq, $2::timestamptz, $3::uuid, $4, $5, $6, $7, $8, $9::uuid, $10, $11::text[], $12::jsonb, head.hash
-       FROM head
-     RETURNING seq, hash`,
-    [
-      canonicalPrefix({ ...entry, at }),
-      at,
-      entry.actorId,
-      entry.organisationId,
-      entry.origin,
-      entry.operation,
-      entry.objectType,
-      entry.objectId,
-      entry.personId,
-      entry.justification,
-      entry.recipients,
-      JSON.stringify(entry.detail),
-    ],
-  )
-  if (row === undefined) throw new Error('the audit chain has no head: run "dasr migrate"')
-  return row
+export async function sealAuditEntries(db: Database, options: { batch?: number } = {}): Promise<Sealing> {
+  const batch = options.batch ?? 2_000
+  let sealed = 0
+  for (;;) {
+    const step = await db.transaction(async (tx) => {
+      const [head] = await tx.query<{ seq: number; hash: string; unchained_max_id: number }>(
+        'SELECT seq, hash, unchained_max_id FROM audit_chain_head FOR UPDATE',
+      )
+      if (head === undefined) throw new Error('the audit chain has no head: run "dasr migrate"')
+      // At READ COMMITTED this statement's snapshot is taken after the lock: it sees every entry an
+      // earlier sealer sealed, and every entry committed before it began.
+      const rows = await tx.query<StoredAuditRow & Record<string, unknown>>(
+        `SELECT ${storedColumns} FROM audit_event WHERE seq IS NULL AND id > $1 ORDER BY id LIMIT $2`,
+        [head.unchained_max_id, batch],
+      )
+      if (rows.length === 0) return { count: 0, head: { seq: head.seq, hash: head.hash } }
+      let { seq, hash } = head
+      const ids: number[] = []
+      const positions: number[] = []
+      const hashes: string[] = []
+      for (const row of rows) {
+        seq += 1
+        hash = chainHash(hash, storedEntry(row, seq))
+        ids.push(row.id)
+        positions.push(seq)
+        hashes.push(hash)
+      }
+      const changed = await tx.execute(
+        `UPDATE audit_event SET seq = s.seq, hash = s.hash
+           FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS s(id, seq, hash)
+          WHERE audit_event.id = s.id AND audit_event.seq IS NULL`,
+        [ids, positions, hashes],
+      )
+      if (changed !== rows.length) throw new Error(`sealing: ${changed} of ${rows.length} audit entries changed`)
+      await tx.execute('UPDATE audit_chain_head SET seq = $1, hash = $2, at = $3', [
+        seq,
+        hash,
+        new Date().toISOString(),
+      ])
+      return { count: rows.length, head: { seq, hash } }
+    })
+    sealed += step.count
+    if (step.count < batch) return { sealed, head: step.head }
+  }
 }

@@ -20,6 +20,7 @@ import {
   chainHash,
   genesisHash,
   normaliseEntry,
+  sealAuditEntries,
 } from '../../src/store/audit-chain.ts'
 import type { Queryable } from '../../src/store/database.ts'
 import {
@@ -33,11 +34,12 @@ import {
 } from '../support/database.ts'
 import { lifecycle, tampered } from './support.ts'
 
-// The audit trail's hash chain (decision 0006): a real lifecycle gives a valid
-// chain; editing, deleting, inserting or moving one row behind the triggers
-// makes the verifier name that entry; checkpoints expose a truncated or
-// rewritten chain; the triggers refuse UPDATE, DELETE and TRUNCATE; and
-// concurrent writers never fork the chain.
+// The audit trail's hash chain (decisions 0006 and 0011): a real lifecycle,
+// sealed, gives a valid chain; editing, deleting, inserting or moving one row
+// behind the triggers makes the verifier name that entry; checkpoints expose a
+// truncated or rewritten chain; the triggers refuse UPDATE, DELETE and
+// TRUNCATE but for sealing; and concurrent writers and sealers never fork the
+// chain.
 
 const entry = (overrides: Partial<AuditEntry> = {}): AuditEntry => ({
   actorId: null,
@@ -97,6 +99,7 @@ for (const backend of backends) {
       store = await freshDatabase(backend)
       people = await seedPeople(store.db)
       await lifecycle(store, people, clock)
+      await sealAuditEntries(store.db)
     })
     after(async () => {
       await store?.drop()
@@ -105,6 +108,10 @@ for (const backend of backends) {
 
     const count = async (tx: Queryable = store.db) =>
       Number((await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_event'))[0]?.n)
+    const pending = async (tx: Queryable = store.db) =>
+      Number((await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_event WHERE seq IS NULL'))[0]?.n)
+    const lastId = async () =>
+      Number((await store.db.query<{ id: number }>('SELECT coalesce(max(id), 0) AS id FROM audit_event'))[0]?.id)
     const head = async (tx: Queryable = store.db) =>
       (await tx.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_chain_head'))[0] as {
         seq: number
@@ -116,8 +123,8 @@ for (const backend of backends) {
       const total = await count()
       assert.ok(total > 20, `the lifecycle wrote ${total} audit entries`)
       assert.deepEqual(
-        { entries: report.entries, valid: report.valid, unchained: report.unchained },
-        { entries: total, valid: true, unchained: 0 },
+        { entries: report.entries, valid: report.valid, unchained: report.unchained, pending: report.pending },
+        { entries: total, valid: true, unchained: 0, pending: 0 },
       )
       assert.deepEqual({ seq: report.headSeq, hash: report.head }, await head())
       // Every category the lifecycle touches, with the disclosure's recipients.
@@ -156,8 +163,9 @@ for (const backend of backends) {
       }
     })
 
-    test('one entry (hashed by the database) and a batch (hashed here) chain on from each other', async () => {
+    test('entries are written pending, then sealed in the order written, one entry or a batch alike', async () => {
       const before = await head()
+      const firstId = (await lastId()) + 1
       await store.db.transaction(async (tx) => {
         await audit(tx, systemActor, 'consultation', { type: 'probe' }, { n: 1 })
         await auditMany(tx, systemActor, [
@@ -166,10 +174,48 @@ for (const backend of backends) {
         ])
         await audit(tx, systemActor, 'consultation', { type: 'probe' }, { n: 4, text: 'line\nbreak "quoted"' })
       })
+      assert.deepEqual(await head(), before, 'writing takes no position')
+      const waiting = await verifyAuditChain(store.db)
+      assert.deepEqual({ valid: waiting.valid, pending: waiting.pending }, { valid: true, pending: 4 })
+      const sealing = await sealAuditEntries(store.db, { batch: 3 })
+      assert.equal(sealing.sealed, 4)
+      assert.deepEqual(sealing.head, await head())
       assert.equal((await head()).seq, before.seq + 4)
+      const rows = await store.db.query<{ id: number; seq: number }>(
+        'SELECT id, seq FROM audit_event WHERE id >= $1 ORDER BY id',
+        [firstId],
+      )
+      assert.deepEqual(
+        rows.map((row) => row.seq),
+        [1, 2, 3, 4].map((n) => before.seq + n),
+      )
+      assert.equal((await sealAuditEntries(store.db)).sealed, 0, 'nothing is sealed twice')
       const report = await verifyAuditChain(store.db, { pageSize: 7 })
       assert.equal(report.valid, true, report.firstBroken?.reason)
       assert.equal(report.entries, await count())
+      assert.equal(report.pending, 0)
+    })
+
+    test('sealing is the only change allowed: once, to a pending entry, its position and hash only', async () => {
+      await store.db.transaction((tx) => audit(tx, systemActor, 'consultation', { type: 'probe' }, { n: 5 }))
+      const id = await lastId()
+      for (const sql of [
+        `UPDATE audit_event SET detail = '{}' WHERE id = $1`,
+        `UPDATE audit_event SET seq = 900000001, hash = repeat('a', 64), detail = '{}' WHERE id = $1`,
+        'UPDATE audit_event SET seq = 900000001 WHERE id = $1',
+        'DELETE FROM audit_event WHERE id = $1',
+      ]) {
+        await assert.rejects(store.db.execute(sql, [id]), /append-only/, sql)
+      }
+      assert.equal(await pending(), 1)
+      await sealAuditEntries(store.db)
+      assert.equal(await pending(), 0)
+      await assert.rejects(
+        store.db.execute(`UPDATE audit_event SET seq = 900000001, hash = repeat('a', 64) WHERE id = $1`, [id]),
+        /append-only/,
+        'a sealed entry is not sealed again',
+      )
+      assert.equal((await verifyAuditChain(store.db)).valid, true)
     })
 
     test('the table refuses UPDATE, DELETE and TRUNCATE, and the head cannot be deleted', async () => {
@@ -186,10 +232,10 @@ for (const backend of backends) {
       assert.equal((await verifyAuditChain(store.db)).valid, true)
     })
 
-    test('a row written without a chain position, or a disclosure without recipients, is refused', async () => {
+    test('a row with a position but no hash, or a disclosure without recipients, is refused', async () => {
       await assert.rejects(
         store.db.execute(
-          `INSERT INTO audit_event (at, operation, object_type) VALUES (now(), 'consultation', 'forged')`,
+          `INSERT INTO audit_event (seq, at, operation, object_type) VALUES (900000002, date_trunc('second', now()), 'consultation', 'forged')`,
         ),
         /audit_event_chained/,
       )
@@ -274,7 +320,7 @@ for (const backend of backends) {
       assert.equal(report.firstBroken?.seq, 21)
     })
 
-    test('an entry appended beyond the head, or without a position, is found', async () => {
+    test('an entry appended beyond the head is found', async () => {
       const { seq } = await head()
       const beyond = await tampered(
         store,
@@ -288,17 +334,6 @@ for (const backend of backends) {
       )
       assert.equal(beyond.firstBroken?.seq, seq + 1)
       assert.match(beyond.firstBroken?.reason ?? '', /beyond the chain head/)
-      const unchained = await tampered(
-        store,
-        async (tx) => {
-          await tx.execute('ALTER TABLE audit_event DROP CONSTRAINT audit_event_chained')
-          await tx.execute(
-            `INSERT INTO audit_event (at, operation, object_type) VALUES (now(), 'consultation', 'forged')`,
-          )
-        },
-        (tx) => verifyAuditChain(tx),
-      )
-      assert.match(unchained.firstBroken?.reason ?? '', /no chain position: inserted outside the chain/)
     })
 
     test('a truncated tail with the head wound back, or a rewritten chain, contradicts an exported checkpoint', async () => {
@@ -353,11 +388,10 @@ for (const backend of backends) {
       assert.match(caught.firstBroken?.reason ?? '', /the chain was rewritten/)
     })
 
-    // A REPEATABLE READ transaction cannot take a head moved since its snapshot (40001), so the export
-    // reads in one and logs in another. Only a server runs other transactions meanwhile.
+    // Only a server runs other transactions while one is open.
     if (backend === 'postgres') {
       test('an export logs its disclosures although others logged while it read its snapshot', async () => {
-        const before = await head()
+        const before = await lastId()
         const summary = await exportPeople(
           { app: testApp(store.db, clock), actor: { ...systemActor, origin: 'cli' } },
           {
@@ -371,19 +405,62 @@ for (const backend of backends) {
         )
         assert.ok(summary.people >= 1)
         const logged = await store.db.query<{ object_type: string }>(
-          `SELECT object_type FROM audit_event WHERE seq > $1 AND operation = 'disclosure' ORDER BY seq`,
-          [before.seq],
+          `SELECT object_type FROM audit_event WHERE id > $1 AND operation = 'disclosure' ORDER BY id`,
+          [before],
         )
         assert.equal(logged.length, summary.people + 1)
         assert.equal(logged.at(-1)?.object_type, 'export')
+        await sealAuditEntries(store.db)
         assert.equal((await verifyAuditChain(store.db)).valid, true)
+      })
+
+      test('an entry committed after a later one was sealed is sealed after it, and the chain holds', async () => {
+        const before = await head()
+        let release: () => void = () => {}
+        const held = new Promise<void>((resolve) => {
+          release = resolve
+        })
+        let written: () => void = () => {}
+        const first = new Promise<void>((resolve) => {
+          written = resolve
+        })
+        // The slow transaction takes the lower id, then waits while another commits and is sealed.
+        const slow = store.db.transaction(async (tx) => {
+          await audit(tx, systemActor, 'consultation', { type: 'late', id: 'slow' })
+          written()
+          await held
+        })
+        await first
+        await store.db.transaction((tx) => audit(tx, systemActor, 'consultation', { type: 'late', id: 'quick' }))
+        assert.equal((await sealAuditEntries(store.db)).sealed, 1, 'only the committed entry is sealed')
+        release()
+        await slow
+        assert.equal((await sealAuditEntries(store.db)).sealed, 1)
+        const rows = await store.db.query<{ id: number; seq: number; object_id: string }>(
+          `SELECT id, seq, object_id FROM audit_event WHERE object_type = 'late' ORDER BY seq`,
+        )
+        assert.deepEqual(
+          rows.map((row) => [row.object_id, row.seq]),
+          [
+            ['quick', before.seq + 1],
+            ['slow', before.seq + 2],
+          ],
+        )
+        assert.ok((rows[1]?.id ?? 0) < (rows[0]?.id ?? 0), 'the slow entry has the lower id')
+        const report = await verifyAuditChain(store.db)
+        assert.equal(report.valid, true, report.firstBroken?.reason)
       })
     }
 
-    test('concurrent writers never fork the chain: 20 transactions × 25 entries', async () => {
+    test('concurrent writers and sealers never fork the chain: 20 transactions × 25 entries, 3 sealers', async () => {
       const before = await head()
       const writers = 20
       const perWriter = 25
+      let writing = true
+      const sealer = async () => {
+        while (writing) await sealAuditEntries(store.db, { batch: 7 })
+      }
+      const sealers = [sealer(), sealer(), sealer()]
       await Promise.all(
         Array.from({ length: writers }, (_, w) =>
           store.db.transaction(async (tx) => {
@@ -395,6 +472,9 @@ for (const backend of backends) {
           }),
         ),
       )
+      writing = false
+      await Promise.all(sealers)
+      await sealAuditEntries(store.db)
       const after = await head()
       assert.equal(after.seq, before.seq + writers * perWriter)
       const rows = await store.db.query<{ seq: number; object_id: string }>(

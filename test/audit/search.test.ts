@@ -7,6 +7,7 @@ import { type AuditEventJson, searchAudit, verifyAuditChain } from '../../src/ap
 import type { Call } from '../../src/app/context.ts'
 import { createUser, ensureOrganisation, issueToken } from '../../src/app/directory.ts'
 import { Forbidden, ValidationFailed } from '../../src/app/errors.ts'
+import { sealAuditEntries } from '../../src/store/audit-chain.ts'
 import {
   backends,
   freshDatabase,
@@ -57,6 +58,7 @@ for (const backend of backends) {
         email: `ada.${backend}@example.test`,
       })
       ;({ personId } = await lifecycle(store, people, clock))
+      await sealAuditEntries(store.db)
       server = await buildServer({ app: testApp(store.db, clock) })
     })
     after(async () => {
@@ -119,7 +121,7 @@ for (const backend of backends) {
     test('the search is itself logged, with its filters and not the results', async () => {
       await searchAudit(call(auditor), { personId, category: 'consultation', limit: 2 })
       const [logged] = await store.db.query<{ operation: string; object_type: string; detail: unknown }>(
-        `SELECT operation, object_type, detail FROM audit_event WHERE actor_id = $1 ORDER BY seq DESC LIMIT 1`,
+        `SELECT operation, object_type, detail FROM audit_event WHERE actor_id = $1 ORDER BY id DESC LIMIT 1`,
         [auditor.userId],
       )
       assert.deepEqual(logged, {
@@ -173,7 +175,7 @@ for (const backend of backends) {
       const next = await get(auditorToken, `/api/v1/audit-events?personId=${personId}&limit=3&cursor=${body.next}`)
       assert.ok((next.json() as { items: AuditEventJson[] }).items.every((item) => item.id < Number(body.next) + 1))
       const [searched] = await store.db.query<{ origin: string }>(
-        `SELECT origin FROM audit_event WHERE actor_id = $1 AND object_type = 'audit-trail' ORDER BY seq DESC LIMIT 1`,
+        `SELECT origin FROM audit_event WHERE actor_id = $1 AND object_type = 'audit-trail' ORDER BY id DESC LIMIT 1`,
         [auditor.userId],
       )
       assert.match(searched?.origin ?? '', /^api /, 'where the search came from is logged')
@@ -185,6 +187,7 @@ for (const backend of backends) {
       assert.equal(verified.statusCode, 200, verified.body)
       const report = verified.json() as { valid: boolean; entries: number; head: string }
       assert.equal(report.valid, true)
+      await sealAuditEntries(store.db)
       assert.equal(report.entries, (await verifyAuditChain(store.db)).entries - 1, 'the check itself is logged after')
 
       const refused = await get(registrarToken, '/api/v1/audit-events')

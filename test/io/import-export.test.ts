@@ -91,7 +91,9 @@ for (const backend of backends) {
     /** The audit trail is append-only (decision 0006): a test reads the entries after its mark. */
     let auditMark = 0
     const markAudit = async () => {
-      auditMark = Number((await store.db.query<{ seq: number }>('SELECT seq FROM audit_chain_head'))[0]?.seq)
+      auditMark = Number(
+        (await store.db.query<{ id: number }>('SELECT coalesce(max(id), 0) AS id FROM audit_event'))[0]?.id,
+      )
     }
     /** Clears the people (and everything about them) between tests. */
     const clear = async () => {
@@ -171,7 +173,7 @@ for (const backend of backends) {
         },
       ])
       const audits = await store.db.query<{ operation: string; object_type: string; detail: Record<string, unknown> }>(
-        `SELECT operation, object_type, detail FROM audit_event WHERE object_type = 'import' AND seq > $1 ORDER BY id`,
+        `SELECT operation, object_type, detail FROM audit_event WHERE object_type = 'import' AND id > $1 ORDER BY id`,
         [auditMark],
       )
       assert.deepEqual(audits, [
@@ -215,7 +217,7 @@ for (const backend of backends) {
       ])
       assert.equal(await count('person'), 0)
       assert.equal(await count('timeline_event'), 0)
-      assert.equal(await count(`audit_event WHERE object_type = 'import' AND seq > $1`, [auditMark]), 0)
+      assert.equal(await count(`audit_event WHERE object_type = 'import' AND id > $1`, [auditMark]), 0)
       assert.equal(await count('reference_counter'), 0)
     })
 
@@ -489,7 +491,7 @@ for (const backend of backends) {
           ORDER BY e.id`,
       ),
       audit: await store.db.query(
-        `SELECT detail FROM audit_event WHERE object_type IN ('import', 'possible-duplicate') AND seq > $1 ORDER BY id`,
+        `SELECT detail FROM audit_event WHERE object_type IN ('import', 'possible-duplicate') AND id > $1 ORDER BY id`,
         [auditMark],
       ),
       counter: await store.db.query('SELECT year, last FROM reference_counter'),
@@ -552,7 +554,7 @@ for (const backend of backends) {
       for (const table of ['person', 'search_key', 'timeline_event', 'person_fact', 'reference_counter']) {
         assert.equal(await count(table), 0, table)
       }
-      assert.equal(await count(`audit_event WHERE object_type = 'import' AND seq > $1`, [auditMark]), 0)
+      assert.equal(await count(`audit_event WHERE object_type = 'import' AND id > $1`, [auditMark]), 0)
     })
 
     test('a failure while batches are being written leaves nothing written', async () => {
@@ -573,7 +575,7 @@ for (const backend of backends) {
       for (const table of ['person', 'search_key', 'timeline_event', 'reference_counter']) {
         assert.equal(await count(table), 0, table)
       }
-      assert.equal(await count(`audit_event WHERE object_type = 'import' AND seq > $1`, [auditMark]), 0)
+      assert.equal(await count(`audit_event WHERE object_type = 'import' AND id > $1`, [auditMark]), 0)
       // The connections are given back: the next import runs.
       const after = await importText(goodCsv, 'csv')
       assert.equal(after.imported, 3)
@@ -637,10 +639,9 @@ for (const backend of backends) {
         person_id: string | null
         justification: string | null
         detail: Record<string, unknown>
-      }>(
-        'SELECT operation, object_type, person_id, justification, detail FROM audit_event WHERE seq > $1 ORDER BY id',
-        [auditMark],
-      )
+      }>('SELECT operation, object_type, person_id, justification, detail FROM audit_event WHERE id > $1 ORDER BY id', [
+        auditMark,
+      ])
       assert.equal(audits.length, 4)
       assert.ok(audits.every((a) => a.operation === 'disclosure'))
       assert.ok(audits.every((a) => a.justification === 'transfer to the new force system'))

@@ -258,7 +258,7 @@ for (const backend of backends) {
         justification: string
         detail: Record<string, unknown>
       }>(
-        `SELECT object_type, justification, detail FROM audit_event WHERE seq > $1 AND operation = 'consultation' ORDER BY seq`,
+        `SELECT object_type, justification, detail FROM audit_event WHERE id > $1 AND operation = 'consultation' ORDER BY id`,
         [before],
       )
       assert.equal(entries.length, 2)
@@ -310,8 +310,8 @@ for (const backend of backends) {
     })
 
     async function headSeq(): Promise<number> {
-      const rows = await store.db.query<{ seq: number }>('SELECT coalesce(max(seq), 0)::int AS seq FROM audit_event')
-      return rows[0]?.seq ?? 0
+      const rows = await store.db.query<{ id: number }>('SELECT coalesce(max(id), 0)::int AS id FROM audit_event')
+      return rows[0]?.id ?? 0
     }
   })
 }

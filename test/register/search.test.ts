@@ -213,7 +213,7 @@ for (const backend of backends) {
         object_type: string
         justification: string
         detail: unknown
-      }>('SELECT operation, object_type, justification, detail FROM audit_event WHERE seq > $1 ORDER BY seq', [before])
+      }>('SELECT operation, object_type, justification, detail FROM audit_event WHERE id > $1 ORDER BY id', [before])
       assert.deepEqual(entries, [
         {
           operation: 'consultation',
@@ -230,8 +230,8 @@ for (const backend of backends) {
     })
 
     async function headSeq(): Promise<number> {
-      const rows = await store.db.query<{ seq: number }>('SELECT coalesce(max(seq), 0)::int AS seq FROM audit_event')
-      return rows[0]?.seq ?? 0
+      const rows = await store.db.query<{ id: number }>('SELECT coalesce(max(id), 0)::int AS id FROM audit_event')
+      return rows[0]?.id ?? 0
     }
     async function consultations(): Promise<number> {
       const rows = await store.db.query<{ n: number }>(

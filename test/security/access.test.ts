@@ -150,7 +150,7 @@ for (const backend of backends) {
         Conflict,
       )
       const disclosures = await store.db.query<{ recipients: string[] }>(
-        `SELECT recipients FROM audit_event WHERE person_id = $1 AND operation = 'disclosure' AND object_type = 'record-share' ORDER BY seq`,
+        `SELECT recipients FROM audit_event WHERE person_id = $1 AND operation = 'disclosure' AND object_type = 'record-share' ORDER BY id`,
         [personId],
       )
       assert.deepEqual(

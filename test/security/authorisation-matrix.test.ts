@@ -313,7 +313,7 @@ for (const backend of backends) {
             const cell: Cell = { world, principal, ownership, target: targetOf(world, principal, ownership) }
             const sent = await fixture.send(cell)
             // After the fixture's own work (it may write entries), so only the request's entries are counted.
-            const seq = await headSeq()
+            const mark = await lastEntryId()
             const response = await server.inject({
               method: method as 'GET',
               url: `${pathOf(template, sent.params)}${sent.query === undefined ? '' : `?${sent.query}`}`,
@@ -325,8 +325,8 @@ for (const backend of backends) {
               ...(sent.body === undefined ? {} : { payload: sent.body as object }),
             })
             const entries = await store.db.query<Result['entries'][number]>(
-              'SELECT actor_id AS actor, operation, justification FROM audit_event WHERE seq > $1 ORDER BY seq',
-              [seq],
+              'SELECT actor_id AS actor, operation, justification FROM audit_event WHERE id > $1 ORDER BY id',
+              [mark],
             )
             let outcome = classify(response.statusCode)
             let want = expected(rule, principal, ownership)
@@ -360,9 +360,9 @@ for (const backend of backends) {
       await store?.drop()
     })
 
-    async function headSeq(): Promise<number> {
-      const rows = await store.db.query<{ seq: number }>('SELECT coalesce(max(seq), 0)::int AS seq FROM audit_event')
-      return rows[0]?.seq ?? 0
+    async function lastEntryId(): Promise<number> {
+      const rows = await store.db.query<{ id: number }>('SELECT coalesce(max(id), 0)::int AS id FROM audit_event')
+      return rows[0]?.id ?? 0
     }
 
     test('every principal × every declared route × ownership answers as the expectation table says', () => {

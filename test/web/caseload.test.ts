@@ -229,12 +229,12 @@ describe('pages: my caseload', () => {
   test('reading the caseload is one consultation in the audit trail, naming the people shown by id, never by name', async () => {
     const actor = web.users.officer.actor
     const page = await web.open('officer')
-    const before = await web.db.query<{ seq: number }>('SELECT coalesce(max(seq), 0)::int AS seq FROM audit_event')
+    const before = await web.db.query<{ id: number }>('SELECT coalesce(max(id), 0)::int AS id FROM audit_event')
     await page.goto('/caseload?sort=name&order=ascending')
     const entries = await web.db.query<{ justification: string; detail: { people: string[]; count: number } }>(
       `SELECT justification, detail FROM audit_event
-        WHERE seq > $1 AND actor_id = $2 AND operation = 'consultation' AND object_type = 'caseload'`,
-      [before[0]?.seq ?? 0, actor.userId],
+        WHERE id > $1 AND actor_id = $2 AND operation = 'consultation' AND object_type = 'caseload'`,
+      [before[0]?.id ?? 0, actor.userId],
     )
     assert.equal(entries.length, 1)
     const [entry] = entries

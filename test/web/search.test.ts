@@ -160,12 +160,12 @@ describe('pages: finding a person', () => {
 
   test('every search is a consultation in the audit trail with its reason, naming the people found, never what was typed', async () => {
     const page = await web.open('officer')
-    const before = await web.db.query<{ seq: number }>('SELECT coalesce(max(seq), 0)::int AS seq FROM audit_event')
+    const before = await web.db.query<{ id: number }>('SELECT coalesce(max(id), 0)::int AS id FROM audit_event')
     await page.goto(searchFor('Jon Smyth'))
     const entries = await web.db.query<{ justification: string; detail: Record<string, unknown> }>(
       `SELECT justification, detail FROM audit_event
-        WHERE seq > $1 AND actor_id = $2 AND operation = 'consultation' AND object_type = 'person-search'`,
-      [before[0]?.seq ?? 0, web.users.officer.actor.userId],
+        WHERE id > $1 AND actor_id = $2 AND operation = 'consultation' AND object_type = 'person-search'`,
+      [before[0]?.id ?? 0, web.users.officer.actor.userId],
     )
     assert.equal(entries.length, 1)
     assert.equal(entries[0]?.justification, reason)

@@ -35,6 +35,7 @@ const verifyReport = z.strictObject({
   firstBroken: z.strictObject({ seq: z.number().int(), reason: z.string() }).optional(),
   checkpoints: z.number().int(),
   unchained: z.number().int(),
+  pending: z.number().int(),
 })
 
 export function auditRoutes(server: ApiServer, app: AppContext): void {
