@@ -58,6 +58,20 @@ describe('dasr audit', () => {
     assert.match(missing.stderr, /^--checkpoints: .*cannot read the checkpoints \(ENOENT\)/)
   })
 
+  test('a command seals what it wrote to the trail as it closes (no server needed)', async () => {
+    assert.equal(dasr(['scan', '--as-of', '2026-11-24']).code, 0)
+    const db = await openDatabase({ dataDir })
+    try {
+      const [row] = await db.query<{ written: number; pending: number }>(
+        'SELECT count(*)::int AS written, count(*) FILTER (WHERE seq IS NULL)::int AS pending FROM audit_event',
+      )
+      assert.ok((row?.written ?? 0) > 0, 'the scan was logged')
+      assert.equal(row?.pending, 0)
+    } finally {
+      await db.close()
+    }
+  })
+
   test('verify: a valid chain exits 0 with its length and head; the check is itself audited', () => {
     assert.equal(dasr(['scan', '--as-of', '2026-11-24']).code, 0)
     const first = dasr(['audit', 'verify'])
