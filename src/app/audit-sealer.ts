@@ -45,3 +45,36 @@ export function startAuditSealer(
     },
   }
 }
+
+/**
+ * Exports a checkpoint of the chain's head to `dir` on a schedule (ASVS
+ * 16.4.3: a store the database's administrators cannot write), and once more
+ * on stop. Each export seals first, so it covers everything written before it.
+ */
+export function startCheckpointExports(
+  db: Database,
+  dir: string,
+  everyMs: number,
+  onError: (error: Error) => void = (error) =>
+    process.stderr.write(`dasr: exporting an audit checkpoint failed (will retry): ${error.message}\n`),
+): AuditSealer {
+  const exportOne = async () => {
+    const { exportCheckpoint } = await import('./audit-trail.ts')
+    await exportCheckpoint(db, dir)
+  }
+  let stopped = false
+  let running: Promise<void> = Promise.resolve()
+  const timer = setInterval(() => {
+    if (stopped) return
+    running = running.then(() => exportOne().catch((error: unknown) => onError(error as Error)))
+  }, everyMs)
+  timer.unref()
+  return {
+    async stop() {
+      stopped = true
+      clearInterval(timer)
+      await running
+      await exportOne().catch((error: unknown) => onError(error as Error))
+    },
+  }
+}

@@ -16,6 +16,9 @@ import { appContext } from './register-commands.ts'
 const scanEveryMinutes = Number(process.env.DASR_SCAN_EVERY_MINUTES ?? 60)
 // How often new audit entries are sealed into the hash chain (decision 0011).
 const sealEveryMs = Number(process.env.DASR_AUDIT_SEAL_EVERY_MS ?? 1000)
+// Where and how often the chain's head is exported (ASVS 16.4.3); no directory, no export.
+const checkpointDir = process.env.DASR_AUDIT_CHECKPOINT_DIR?.trim() || undefined
+const checkpointEveryMinutes = Number(process.env.DASR_AUDIT_CHECKPOINT_EVERY_MINUTES ?? 60)
 
 export async function serve(args: string[]): Promise<void> {
   const { values, positionals } = parse(args, { port: { type: 'string' }, host: { type: 'string' }, help })
@@ -30,6 +33,8 @@ export async function serve(args: string[]): Promise<void> {
   const host = values.host ?? process.env.HOST ?? '127.0.0.1'
   if (!Number.isInteger(sealEveryMs) || sealEveryMs < 10 || sealEveryMs > 60_000)
     throw new UsageError('DASR_AUDIT_SEAL_EVERY_MS: must be a whole number of milliseconds from 10 to 60000')
+  if (!Number.isInteger(checkpointEveryMinutes) || checkpointEveryMinutes < 1 || checkpointEveryMinutes > 1440)
+    throw new UsageError('DASR_AUDIT_CHECKPOINT_EVERY_MINUTES: must be a whole number of minutes from 1 to 1440')
 
   const db = await openDatabase()
   const applied = await migrate(db)
@@ -58,8 +63,10 @@ export async function serve(args: string[]): Promise<void> {
     )
   const timer = setInterval(runScan, scanEveryMinutes * 60_000)
   timer.unref()
-  const { startAuditSealer } = await import('../app/audit-sealer.ts')
+  const { startAuditSealer, startCheckpointExports } = await import('../app/audit-sealer.ts')
   const sealer = startAuditSealer(db, sealEveryMs)
+  const checkpoints =
+    checkpointDir === undefined ? undefined : startCheckpointExports(db, checkpointDir, checkpointEveryMinutes * 60_000)
 
   const lines = [
     `dasr: the register is running at ${address}`,
@@ -68,6 +75,8 @@ export async function serve(args: string[]): Promise<void> {
     `  API:      ${address}/api/v1  (OpenAPI: ${address}/api/openapi.json)`,
   ]
   if (loaded !== undefined) lines.push(`  data:     ${loaded}`)
+  if (checkpointDir !== undefined)
+    lines.push(`  audit:    checkpoints of the chain exported to ${checkpointDir} every ${checkpointEveryMinutes} min`)
   if (demo !== undefined) {
     lines.push(
       `  try it:   curl -H "Authorization: Bearer ${demo.token}" -H "X-Justification: trying the demo" ${address}/api/v1/people`,
@@ -94,6 +103,7 @@ export async function serve(args: string[]): Promise<void> {
     clearInterval(timer)
     await server.close()
     await sealer.stop()
+    await checkpoints?.stop()
     await db.close()
     process.exit(0)
   }
