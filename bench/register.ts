@@ -1,16 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import { appendFileSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
+import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { Worker } from 'node:worker_threads'
 import pg from 'pg'
-import { buildServer } from '../src/api/server.ts'
 import { systemActor } from '../src/app/actor.ts'
 import { type ScanResult, scan } from '../src/app/compliance.ts'
-import { issueToken } from '../src/app/directory.ts'
 import { appContext, softwareVersion } from '../src/cli/register-commands.ts'
 import { type LoadSummary, loadPopulation } from '../src/demo/load.ts'
 import { formatDay } from '../src/domain/dates/day.ts'
@@ -18,7 +14,7 @@ import { todayInLondon } from '../src/platform/today.ts'
 import { type Database, openDatabase } from '../src/store/database.ts'
 import { migrate } from '../src/store/migrate.ts'
 import { positive } from './args.ts'
-import type { LoadPlan, LoadResult } from './open-load.ts'
+import { fmt, log, met, type ReadFigures, readOverHttp, readRunRows, row, TARGET_READ_P99_MS } from './read-load.ts'
 
 // npm run bench:register [-- --people N --convictions N --pglite-people N --pglite-convictions N
 //                           --rate N --seconds N --warmup N --read-runs N --seed S --batch N --keep --no-append --note TEXT]
@@ -55,7 +51,6 @@ import type { LoadPlan, LoadResult } from './open-load.ts'
 // Every person is synthetic (src/demo/population.ts).
 
 const TARGET_SCAN_MS = 2_000
-const TARGET_READ_P99_MS = 25
 
 const { values: args } = parseArgs({
   options: {
@@ -92,12 +87,6 @@ const readRuns = positive('read-runs', args['read-runs'])
 const seed = positive('seed', args.seed, true)
 const batchSize = positive('batch', args.batch)
 const adminUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres'
-/** Raised for the run (src/api/hardening.ts defaults: 3,000 per address and 300 per user a minute). */
-const benchRateLimit = { perIp: 100_000_000, perActor: 100_000_000, windowMs: 60_000 }
-
-const fmt = (n: number, digits = 0) =>
-  n.toLocaleString('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits })
-const log = (text: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${text}`)
 
 // ---------------------------------------------------------------------------
 // One database: load, scan twice, read over HTTP
@@ -111,49 +100,6 @@ async function timed<T>(work: () => Promise<T>): Promise<Timed<T>> {
   const start = performance.now()
   const result = await work()
   return { result, ms: performance.now() - start }
-}
-
-interface ReadFigures {
-  force: string
-  registrantsOfForce: number
-  runs: ReadRun[]
-}
-
-/** What PostgreSQL did during the measured reads (pg_stat_database of the run's database, pg_stat_wal of the server). */
-interface DatabaseCounters {
-  /** Blocks read from outside shared buffers (the OS cache or the disk), and the time spent reading them. */
-  blocksRead: number
-  blocksHit: number
-  blockReadMs: number
-  /** WAL syncs (commits) of the whole server, and their time (with track_wal_io_timing). */
-  walSyncs: number
-  walSyncMs: number
-  /** Checkpoints started (pg_stat_bgwriter). */
-  checkpoints: number
-}
-
-interface ReadRun {
-  bodyBytes: number
-  load: LoadResult
-  p50: number
-  p95: number
-  p99: number
-  max: number
-  mean: number
-  /** Seconds of the run (by when requests were due) with at least one read over the target, and the worst ones. */
-  slowSeconds: number
-  worstSeconds: string[]
-  /** The server's process while the measured reads ran. */
-  server: {
-    loopDelayP99Ms: number
-    loopDelayMaxMs: number
-    gcCount: number
-    gcTotalMs: number
-    gcMaxMs: number
-    loadBefore: number
-    loadAfter: number
-  }
-  database?: DatabaseCounters
 }
 
 interface Figures {
@@ -242,7 +188,14 @@ async function measure(
     )
   }
 
-  const read = await readOverHttp(db, app, kind)
+  const read = await readOverHttp(db, app, kind, {
+    rate,
+    seconds,
+    warmup,
+    runs: readRuns,
+    seed,
+    tokenLabel: 'bench/register.ts',
+  })
   return {
     kind,
     people: n,
@@ -255,172 +208,6 @@ async function measure(
     scans,
     read,
   }
-}
-
-async function databaseCounters(db: Database): Promise<DatabaseCounters> {
-  const [row] = await db.query<Record<keyof DatabaseCounters, number>>(
-    `SELECT d.blks_read::float8 AS "blocksRead", d.blks_hit::float8 AS "blocksHit", d.blk_read_time AS "blockReadMs",
-            w.wal_sync::float8 AS "walSyncs", w.wal_sync_time AS "walSyncMs",
-            (b.checkpoints_timed + b.checkpoints_req)::float8 AS checkpoints
-       FROM pg_stat_database d, pg_stat_wal w, pg_stat_bgwriter b
-      WHERE d.datname = current_database()`,
-  )
-  if (row === undefined) throw new Error('pg_stat_database has no row for this database')
-  return row
-}
-
-function difference(before: DatabaseCounters, after: DatabaseCounters): DatabaseCounters {
-  const out = { ...after }
-  for (const key of Object.keys(out) as (keyof DatabaseCounters)[]) out[key] = after[key] - before[key]
-  return out
-}
-
-const describeCounters = (c: DatabaseCounters) =>
-  `${fmt(c.blocksRead)} blocks read outside shared buffers (${fmt((100 * c.blocksRead) / Math.max(1, c.blocksRead + c.blocksHit), 1)}%), ${fmt(c.blockReadMs / Math.max(1, c.blocksRead), 2)} ms each; ${fmt(c.walSyncs)} WAL syncs, ${fmt(c.walSyncMs / Math.max(1, c.walSyncs), 2)} ms each; ${fmt(c.checkpoints)} checkpoints`
-
-const percentile = (sorted: number[], p: number) =>
-  sorted.length === 0
-    ? Number.NaN
-    : (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number)
-
-async function readOverHttp(
-  db: Database,
-  app: Awaited<ReturnType<typeof appContext>>,
-  kind: string,
-): Promise<ReadFigures> {
-  const [busiest] = await db.query<{ org: string; n: number }>(
-    `SELECT p.managing_org_id AS org, count(*)::int AS n
-       FROM registration r JOIN person p ON p.id = r.person_id
-      WHERE r.status = 'active' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1`,
-  )
-  if (busiest === undefined) throw new Error('no active registrations to read')
-  const [registrar] = await db.query<{ id: string }>(
-    `SELECT id FROM app_user WHERE organisation_id = $1 AND 'registrar' = ANY(roles) ORDER BY email LIMIT 1`,
-    [busiest.org],
-  )
-  if (registrar === undefined) throw new Error(`no registrar in ${busiest.org}`)
-  const ids = (
-    await db.query<{ person_id: string }>(
-      `SELECT r.person_id FROM registration r JOIN person p ON p.id = r.person_id
-        WHERE r.status = 'active' AND p.managing_org_id = $1 ORDER BY r.person_id`,
-      [busiest.org],
-    )
-  ).map((row) => row.person_id)
-  const token = await issueToken(db, registrar.id, 'bench/register.ts', ['*'], 1)
-
-  const server = await buildServer({ app, hardening: { rateLimit: benchRateLimit } })
-  const address = await server.listen({ port: 0, host: '127.0.0.1' })
-  try {
-    const headers = { authorization: `Bearer ${token}`, 'x-justification': 'benchmark' }
-    const base = `${address}/api/v1/people/`
-    // One read first: the route answers, and the record is whole.
-    const probe = await fetch(`${base}${ids[0]}`, { headers })
-    const text = await probe.text()
-    if (probe.status !== 200) throw new Error(`GET ${base}${ids[0]}: ${probe.status} ${text.slice(0, 500)}`)
-    const record = JSON.parse(text) as { registrations?: unknown[]; access?: { reach?: string } }
-    if ((record.registrations?.length ?? 0) === 0) throw new Error(`the record read has no registration: ${text}`)
-    log(
-      `${kind}: reading ${fmt(ids.length)} registrants of ${busiest.org} (reach ${record.access?.reach}, ${fmt(text.length)} bytes) at ${rate}/s for ${warmup} + ${seconds} s`,
-    )
-    const runs: ReadRun[] = []
-    for (let run = 1; run <= readRuns; run++) runs.push(await readRun(db, kind, run, { base, headers, ids }))
-    return { force: busiest.org, registrantsOfForce: ids.length, runs }
-  } finally {
-    await server.close()
-  }
-}
-
-/** One run of reads at the fixed rate, with what the server and the database did meanwhile. */
-async function readRun(
-  db: Database,
-  kind: string,
-  run: number,
-  target: Pick<LoadPlan, 'base' | 'headers' | 'ids'>,
-): Promise<ReadRun> {
-  const plan: LoadPlan = { ...target, rate, warmupSeconds: warmup, seconds, seed: seed + run }
-  // What the server's own process does while the measured reads run: its event loop's delay
-  // (a stall of the loop delays every read in flight) and garbage collection pauses.
-  const loop = monitorEventLoopDelay({ resolution: 5 })
-  const gc = { count: 0, totalMs: 0, maxMs: 0 }
-  const gcObserver = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) {
-      gc.count++
-      gc.totalMs += entry.duration
-      gc.maxMs = Math.max(gc.maxMs, entry.duration)
-    }
-  })
-  let loadBefore = 0
-  let before: Promise<DatabaseCounters> | undefined
-  const load = await new Promise<LoadResult>((resolve, reject) => {
-    const worker = new Worker(new URL('./open-load.ts', import.meta.url), { workerData: plan })
-    worker.on('message', (message: LoadResult | 'measuring') => {
-      if (message !== 'measuring') {
-        resolve(message)
-        return
-      }
-      loop.enable()
-      gcObserver.observe({ entryTypes: ['gc'] })
-      loadBefore = loadavg()[0] ?? 0
-      if (db.kind === 'postgres') before = databaseCounters(db)
-    })
-    worker.once('error', reject)
-    worker.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`the load generator exited with ${code}`))
-    })
-  })
-  loop.disable()
-  gcObserver.disconnect()
-  const loadAfter = loadavg()[0] ?? 0
-  const database = before === undefined ? undefined : difference(await before, await databaseCounters(db))
-  const sorted = load.latencies.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b)
-  // Per second of the run, by when the requests were due: is a slow tail one episode or spread out?
-  const perSecond: { second: number; max: number; over: number; n: number }[] = []
-  for (const [i, latency] of load.latencies.entries()) {
-    const second = Math.floor(i / rate)
-    const slice = perSecond[second] ?? { second, max: 0, over: 0, n: 0 }
-    perSecond[second] = slice
-    slice.n++
-    slice.max = Math.max(slice.max, latency)
-    if (latency >= TARGET_READ_P99_MS) slice.over++
-  }
-  const worst = perSecond
-    .filter((slice) => slice.over > 0)
-    .sort((a, b) => b.max - a.max)
-    .slice(0, 3)
-    .map(
-      (slice) =>
-        `second ${slice.second + 1}: ${slice.over} of ${slice.n} over ${TARGET_READ_P99_MS} ms, max ${fmt(slice.max)} ms`,
-    )
-  const figures: ReadRun = {
-    bodyBytes: load.bytes / Math.max(1, load.requests),
-    load,
-    p50: percentile(sorted, 50),
-    p95: percentile(sorted, 95),
-    p99: percentile(sorted, 99),
-    max: sorted.at(-1) ?? Number.NaN,
-    mean: sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length),
-    slowSeconds: perSecond.filter((slice) => slice.over > 0).length,
-    worstSeconds: worst,
-    server: {
-      loopDelayP99Ms: loop.percentile(99) / 1e6,
-      loopDelayMaxMs: loop.max / 1e6,
-      gcCount: gc.count,
-      gcTotalMs: gc.totalMs,
-      gcMaxMs: gc.maxMs,
-      loadBefore,
-      loadAfter,
-    },
-    ...(database === undefined ? {} : { database }),
-  }
-  log(
-    `${kind}: read run ${run}: ${fmt(load.requests)} reads over ${fmt(load.spanMs / 1000, 1)} s: p50 ${fmt(figures.p50, 1)} ms, p95 ${fmt(figures.p95, 1)} ms, p99 ${fmt(figures.p99, 1)} ms, max ${fmt(figures.max, 1)} ms, ${load.errors} errors ${JSON.stringify(load.statuses)}; most in flight ${load.maxInFlight}, largest start lag ${fmt(load.maxStartLagMs, 1)} ms`,
-  )
-  for (const sample of load.errorSamples) log(`${kind}: error: ${sample}`)
-  const srv = figures.server
-  log(
-    `${kind}: read run ${run}: ${figures.slowSeconds} of ${seconds} seconds had a read over ${TARGET_READ_P99_MS} ms${worst.length > 0 ? ` (worst: ${worst.join('; ')})` : ''}; server event-loop delay p99 ${fmt(srv.loopDelayP99Ms, 1)} ms, max ${fmt(srv.loopDelayMaxMs, 1)} ms; GC ${srv.gcCount} pauses, ${fmt(srv.gcTotalMs)} ms, longest ${fmt(srv.gcMaxMs, 1)} ms; load average ${fmt(srv.loadBefore, 2)} → ${fmt(srv.loadAfter, 2)}${database === undefined ? '' : `; ${describeCounters(database)}`}`,
-  )
-  return figures
 }
 
 // ---------------------------------------------------------------------------
@@ -503,9 +290,6 @@ if (results.length === 0) {
 // Report
 
 const label = (f: Figures) => (f.kind === 'postgres' ? 'PostgreSQL' : 'PGlite')
-const met = (ok: boolean) => (ok ? 'met' : '**not met**')
-const row = (measure: string, values: string[]) => `| ${measure} | ${values.join(' | ')} |`
-const ms = (value: number) => fmt(value, value < 100 ? 1 : 0)
 
 const table = [
   row(
@@ -568,57 +352,10 @@ const table = [
     'Read: force, its active registrants',
     results.map((f) => `${f.read.force}, ${fmt(f.read.registrantsOfForce)}`),
   ),
-  ...Array.from({ length: readRuns }, (_, i) => i).flatMap((i) => {
-    const each = (describe: (r: ReadRun, f: Figures) => string) =>
-      results.map((f) => {
-        const r = f.read.runs[i]
-        return r === undefined ? '' : describe(r, f)
-      })
-    return [
-      row(
-        `Read run ${i + 1}: requests at ${rate}/s (after ${warmup} s warm-up), mean body`,
-        each((r) => `${fmt(r.load.requests)} over ${fmt(r.load.spanMs / 1000, 1)} s, ${fmt(r.bodyBytes)} bytes`),
-      ),
-      row(
-        `Read run ${i + 1}: latency p50 / p95 / **p99** / max ms`,
-        each(
-          (r, f) =>
-            `${ms(r.p50)} / ${ms(r.p95)} / **${ms(r.p99)}** / ${ms(r.max)}${f.kind === 'postgres' ? ` (target p99 ${TARGET_READ_P99_MS}: ${met(r.p99 < TARGET_READ_P99_MS)})` : ''}`,
-        ),
-      ),
-      row(
-        `Read run ${i + 1}: errors (status counts); seconds with a read over ${TARGET_READ_P99_MS} ms`,
-        each(
-          (r) =>
-            `${fmt(r.load.errors)} (${Object.entries(r.load.statuses)
-              .map(([status, n]) => `${status}: ${fmt(n)}`)
-              .join(', ')}); ${r.slowSeconds} of ${seconds}`,
-        ),
-      ),
-      row(
-        `Read run ${i + 1}: server event-loop delay p99 / max ms; GC pauses, total / longest ms`,
-        each(
-          (r) =>
-            `${ms(r.server.loopDelayP99Ms)} / ${ms(r.server.loopDelayMaxMs)}; ${r.server.gcCount}, ${ms(r.server.gcTotalMs)} / ${ms(r.server.gcMaxMs)}`,
-        ),
-      ),
-      row(
-        `Read run ${i + 1}: blocks read outside shared buffers, ms each; WAL syncs, ms each; checkpoints`,
-        each((r) =>
-          r.database === undefined
-            ? 'n/a'
-            : `${fmt(r.database.blocksRead)} (${fmt((100 * r.database.blocksRead) / Math.max(1, r.database.blocksRead + r.database.blocksHit), 1)}% of blocks), ${fmt(r.database.blockReadMs / Math.max(1, r.database.blocksRead), 2)}; ${fmt(r.database.walSyncs)}, ${fmt(r.database.walSyncMs / Math.max(1, r.database.walSyncs), 2)}; ${fmt(r.database.checkpoints)}`,
-        ),
-      ),
-      row(
-        `Read run ${i + 1}: machine load average (1 min) before / after; most in flight; largest start lag ms`,
-        each(
-          (r) =>
-            `${fmt(r.server.loadBefore, 2)} / ${fmt(r.server.loadAfter, 2)}; ${r.load.maxInFlight}; ${ms(r.load.maxStartLagMs)}`,
-        ),
-      ),
-    ]
-  }),
+  ...readRunRows(
+    results.map((f) => ({ runs: f.read.runs, target: f.kind === 'postgres' })),
+    { runs: readRuns, rate, warmup, seconds },
+  ),
 ]
 
 const rowsTable = [

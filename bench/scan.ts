@@ -9,7 +9,8 @@ import { appContext } from '../src/cli/register-commands.ts'
 import { openDatabase } from '../src/store/database.ts'
 import { positive } from './args.ts'
 
-// npm run bench:scan -- [--runs N] [--as-of DATE] [--no-append]   (DATABASE_URL names a loaded register)
+// npm run bench:scan -- [--runs N] [--as-of DATE] [--no-append] [--per-slice N] [--at-once N]
+//   (DATABASE_URL names a loaded register)
 //
 // The full compliance scan alone, on a register already loaded (by
 // `dasr demo-data --people 1000000 --convictions 3000000`, or a database kept by
@@ -23,6 +24,10 @@ import { positive } from './args.ts'
 //
 // The register is not changed except for what the scans raise, so a register
 // already scanned as of the date gives the steady state (nothing new to raise).
+// --per-slice and --at-once try other slice sizes and numbers of slices at
+// once in step 2 (decision 0010); an entry is appended only with neither.
+// Each run is printed with the machine's load average (1 min) after it: the
+// machine may be shared, and a scan competes with whatever else runs.
 
 const TARGET_MS = 2_000
 const { values: args } = parseArgs({
@@ -30,9 +35,16 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '5' },
     'as-of': { type: 'string', default: '2026-11-24' },
     'no-append': { type: 'boolean', default: false },
+    'per-slice': { type: 'string' },
+    'at-once': { type: 'string' },
   },
 })
 const runs = positive('runs', args.runs)
+const options = {
+  ...(args['per-slice'] === undefined ? {} : { registrationsPerSlice: positive('per-slice', args['per-slice']) }),
+  ...(args['at-once'] === undefined ? {} : { slicesAtOnce: positive('at-once', args['at-once']) }),
+}
+const tried = Object.keys(options).length > 0
 const asOf = args['as-of']
 const url = process.env.DATABASE_URL
 if (url === undefined || url === '') {
@@ -47,6 +59,7 @@ const median = (values: number[]) => {
 }
 
 const loadBefore = loadavg()[0] ?? 0
+const load = () => (loadavg()[0] ?? 0).toFixed(2)
 const db = await openDatabase({ databaseUrl: url })
 const [counts] = await db.query<{ persons: number; active: number; breaches: number }>(
   `SELECT (SELECT count(*)::int FROM person) AS persons,
@@ -63,7 +76,7 @@ for (let i = 0; i < runs; i++) {
   const out = execFileSync(process.execPath, ['bin/dasr.js', 'scan', '--as-of', asOf], { cwd: root, encoding: 'utf8' })
   const millis = Number(/\((\d+) ms\)/.exec(out)?.[1])
   cli.push(millis)
-  console.log(`dasr scan ${i + 1}: ${millis} ms`)
+  console.log(`dasr scan ${i + 1}: ${millis} ms (load ${load()})`)
 }
 
 const app = await appContext(db)
@@ -71,11 +84,11 @@ const inProcess: number[] = []
 let warmUp = 0
 let last = { registrations: 0, newBreaches: 0, newTasks: 0 }
 for (let i = 0; i <= runs; i++) {
-  const result = await scan({ app, actor: systemActor }, { asOf })
+  const result = await scan({ app, actor: systemActor }, { asOf }, options)
   if (i === 0) warmUp = result.millis
   else inProcess.push(result.millis)
   last = result
-  console.log(`in process ${i === 0 ? 'warm-up' : i}: ${result.millis} ms`)
+  console.log(`in process ${i === 0 ? 'warm-up' : i}: ${result.millis} ms (load ${load()})`)
 }
 await db.close()
 
@@ -102,4 +115,5 @@ const entry = [
   '',
 ].join('\n')
 console.log(entry)
-if (!args['no-append']) appendFileSync(new URL('../BENCHMARKS.md', import.meta.url), entry)
+if (tried) console.log(`(in process: ${JSON.stringify(options)}; not appended)`)
+if (!args['no-append'] && !tried) appendFileSync(new URL('../BENCHMARKS.md', import.meta.url), entry)

@@ -5,18 +5,14 @@ import {
   isSuspectedBreach,
   obligationsOf,
   type ReceivedNotification,
+  type RegistrationState,
   visitThatCounts,
 } from '../domain/register/obligations.ts'
+import type { RiskLevel } from '../domain/register/settings.ts'
 import type { Queryable } from '../store/database.ts'
 import { actorIdFor, audit, authorised, type Call, recordStep, transact } from './context.ts'
 import { Conflict, NotFound, problem, StaleWrite } from './errors.ts'
 import { bumpVersion, camelRow, isUuid, loadPerson } from './people.ts'
-import {
-  type NotificationDays,
-  type RegistrationDays,
-  receivedNotificationOf,
-  registrationStateOf,
-} from './registration.ts'
 import { raiseRetentionReviewTasks } from './retention.ts'
 import { failIf, parseOrThrow } from './validate.ts'
 
@@ -37,22 +33,24 @@ export interface ScanResult {
 }
 
 // The scan reads the register in slices of about 8,000 active registrations,
-// cut at person ids, each in its own transaction: a slice's registrations,
-// notifications, visits and what the scan already raised come back as flat
-// range scans of the indexes on person_id, so the database does no lookup per
-// registration; on a server, slices run side by side, so one is worked out
-// while the next is read. Within a slice rows are taken in person order, so
-// two scans at once insert the same keys in the same order and wait for each
+// cut at person ids, each in its own transaction (decision 0010). A slice is
+// one statement: each active registration with, merged in by person id, its
+// person's risk level, the latest visit that counts, its notifications and
+// the keys earlier scans raised for the person, all read from covering indexes
+// (migration 0010). On a server slices run side by side, so one is worked out
+// while the next is read. Within a slice new rows go in in key order, so two
+// scans at once insert the same keys in the same order and wait for each
 // other rather than deadlock.
 const registrationsPerSlice = 8000
 const slicesAtOnce = { postgres: 3, pglite: 1 } as const
 
-/** `registrationsPerSlice`: for tests that need many slices from a small register. */
-export async function scan(
-  call: Call,
-  body: unknown = {},
-  { registrationsPerSlice: perSlice = registrationsPerSlice }: { registrationsPerSlice?: number } = {},
-): Promise<ScanResult> {
+/** How a scan is cut up: tests need many slices from a small register, bench/scan.ts tries other sizes. */
+export interface ScanOptions {
+  registrationsPerSlice?: number
+  slicesAtOnce?: number
+}
+
+export async function scan(call: Call, body: unknown = {}, options: ScanOptions = {}): Promise<ScanResult> {
   await authorised(call, 'compliance:scan')
   const input = parseOrThrow(scanRequest, body ?? {})
   const asOfText = input.asOf ?? formatDay(call.app.today())
@@ -61,8 +59,31 @@ export async function scan(
   // The scheduled job scans the nation; a force's registrar, only their force's cases.
   const national = call.actor.roles.includes('system')
   const scope = national ? null : call.actor.organisationId
+  const { registrations, newBreaches, ...raised } = await scanRegistrations(call, scope, asOf, asOfText, options)
+  // Retention reviews due (DPA 2018 s.39) become tasks in the national scan.
+  const newTasks = raised.newTasks + (national ? await raiseRetentionReviewTasks(call, asOf) : 0)
+  await transact(call, (tx) =>
+    audit(
+      tx,
+      call.actor,
+      'combination',
+      { type: 'compliance-scan' },
+      { asOf: asOfText, registrations, newBreaches, newTasks },
+    ),
+  )
+  return { asOf: asOfText, registrations, newBreaches, newTasks, millis: Math.round(performance.now() - started) }
+}
+
+/** Every active registration in scope (null: the nation's), slice by slice, several at once. */
+async function scanRegistrations(
+  call: Call,
+  scope: string | null,
+  asOf: Day,
+  asOfText: string,
+  options: ScanOptions,
+): Promise<SliceResult> {
   const totals = { registrations: 0, newBreaches: 0, newTasks: 0 }
-  const queue = await slicesOf(call, scope, perSlice)
+  const queue = await slicesOf(call, scope, options.registrationsPerSlice ?? registrationsPerSlice)
   // A slice that fails stops the others taking more; the scan then fails with its error
   // (the slices already written stand: each is whole, and a rerun adds only what is missing).
   let failure: { error: unknown } | undefined
@@ -79,22 +100,9 @@ export async function scan(
       }
     }
   }
-  await Promise.all(Array.from({ length: slicesAtOnce[call.app.db.kind] }, worker))
+  await Promise.all(Array.from({ length: options.slicesAtOnce ?? slicesAtOnce[call.app.db.kind] }, worker))
   if (failure !== undefined) throw failure.error
-  const { registrations, newBreaches } = totals
-  let { newTasks } = totals
-  // Retention reviews due (DPA 2018 s.39) become tasks in the national scan.
-  if (national) newTasks += await raiseRetentionReviewTasks(call, asOf)
-  await transact(call, (tx) =>
-    audit(
-      tx,
-      call.actor,
-      'combination',
-      { type: 'compliance-scan' },
-      { asOf: asOfText, registrations, newBreaches, newTasks },
-    ),
-  )
-  return { asOf: asOfText, registrations, newBreaches, newTasks, millis: Math.round(performance.now() - started) }
+  return totals
 }
 
 /** A slice of the person id space, both ends inclusive. */
@@ -105,20 +113,35 @@ const lastId = 'ffffffff-ffff-ffff-ffff-ffffffffffff'
 
 /**
  * Slices covering every person id, cut after every `perSlice`-th
- * active registration in person order (one index-only pass), so they hold
- * about as many whatever the ids look like.
+ * active registration in person order, so they hold about as many whatever
+ * the ids look like. Nationally each cut is found by skipping `perSlice`
+ * entries of the active registrations' index from the last (an index-only
+ * walk, with no numbering of every row); a force's scan numbers its own.
  */
 async function slicesOf(call: Call, organisationId: string | null, perSlice: number): Promise<Slice[]> {
-  const cuts = await call.app.db.query<{ person_id: string }>(
-    `SELECT person_id FROM (
-       SELECT r.person_id, row_number() OVER (ORDER BY r.person_id) AS n
-         FROM registration r
-        WHERE r.status = 'active'
-          AND ($2::text IS NULL OR r.person_id IN (SELECT id FROM person WHERE managing_org_id = $2))
-     ) AS ordered
-     WHERE n % $1 = 0 ORDER BY person_id`,
-    [perSlice, organisationId],
-  )
+  const cuts =
+    organisationId === null
+      ? await call.app.db.query<{ person_id: string }>(
+          `WITH RECURSIVE cut (person_id) AS (
+             (SELECT person_id FROM registration WHERE status = 'active' ORDER BY person_id OFFSET $1 - 1 LIMIT 1)
+             UNION ALL
+             SELECT (SELECT r.person_id FROM registration r
+                      WHERE r.status = 'active' AND r.person_id > cut.person_id
+                      ORDER BY r.person_id OFFSET $1 - 1 LIMIT 1)
+               FROM cut WHERE cut.person_id IS NOT NULL
+           )
+           SELECT person_id FROM cut WHERE person_id IS NOT NULL`,
+          [perSlice],
+        )
+      : await call.app.db.query<{ person_id: string }>(
+          `SELECT person_id FROM (
+             SELECT r.person_id, row_number() OVER (ORDER BY r.person_id) AS n
+               FROM registration r
+              WHERE r.status = 'active' AND r.person_id IN (SELECT id FROM person WHERE managing_org_id = $2)
+           ) AS ordered
+           WHERE n % $1 = 0 ORDER BY person_id`,
+          [perSlice, organisationId],
+        )
   return slicesBetween(cuts.map((cut) => cut.person_id))
 }
 
@@ -147,9 +170,210 @@ interface SliceResult {
   newTasks: number
 }
 
-// Dates come back from the slice's queries as day numbers (date - 1970-01-01,
-// which is what a Day is: src/domain/dates/day.ts), so nothing is parsed twice.
+// Dates come back as day numbers (date - 1970-01-01, which is what a Day is:
+// src/domain/dates/day.ts), so nothing is parsed twice.
 const dayNumber = (column: string) => `(${column} - DATE '1970-01-01')`
+
+/**
+ * One statement reads a slice. Every part is a range scan of a covering index
+ * on person_id (migration 0010), in person order, so PostgreSQL merges them
+ * without a lookup per registration and without reading the tables:
+ * - the active registrations, with the columns the rules read;
+ * - the person's risk level (people without one are not in that index);
+ * - the latest visit at which the person was seen (`visitThatCounts`);
+ * - the registration's notifications;
+ * - the keys earlier scans raised for the person (breaches and tasks).
+ * A force's scan keeps to its own people in every part.
+ *
+ * The slice comes back as one text, one line per registration (`SliceLines`
+ * reads it): 8,000 rows of a dozen values each cost node-postgres more to
+ * take apart than the rules cost to work out. No value holds a tab, a new
+ * line, a comma or a space (ids, day numbers, kinds, risk levels and keys:
+ * uuids and the rules' own keys), so these separate them; an empty field is a
+ * null.
+ */
+function sliceStatement(scoped: boolean): string {
+  const inScope = (column: string) =>
+    scoped ? `AND ${column} IN (SELECT id FROM person WHERE managing_org_id = $3 AND id BETWEEN $1 AND $2)` : ''
+  const flag = (column: string) => `CASE WHEN ${column} THEN 't' ELSE 'f' END`
+  return `SELECT string_agg(line, E'\\n') AS lines FROM (
+     SELECT concat_ws(E'\\t', r.id, ${dayNumber('r.registered_on')}, coalesce(${dayNumber('r.initial_due')}::text, ''),
+              coalesce(${dayNumber('r.last_day')}::text, ''),
+              ${flag('r.no_fixed_abode')} || ${flag('r.in_custody')} || ${flag('r.notification_duties')},
+              coalesce(p.risk_level, ''), coalesce(v.seen::text, ''), coalesce(n.notifications, ''),
+              concat_ws(' ', b.breaches, t.tasks)) AS line
+       FROM registration r
+       LEFT JOIN person p ON p.id = r.person_id AND p.risk_level IS NOT NULL AND p.id BETWEEN $1 AND $2
+       LEFT JOIN (
+         SELECT x.person_id, ${dayNumber('max(x.visited_on)')} AS seen
+           FROM home_visit x
+          WHERE x.outcome = '${visitThatCounts}' AND x.person_id BETWEEN $1 AND $2 ${inScope('x.person_id')}
+          GROUP BY x.person_id
+       ) v ON v.person_id = r.person_id
+       LEFT JOIN (
+         SELECT x.person_id, x.registration_id,
+                string_agg(concat_ws(' ', x.id, x.kind, ${dayNumber('x.received_on')},
+                             coalesce(${dayNumber('x.event_date')}::text, ''), coalesce(${dayNumber('x.departure_date')}::text, ''),
+                             CASE WHEN x.id IN (
+                               SELECT s.id FROM notification s
+                                WHERE (s.details->>'shortNotice') = 'true' AND s.person_id BETWEEN $1 AND $2
+                             ) THEN 't' ELSE 'f' END), ',') AS notifications
+           FROM notification x
+          WHERE x.person_id BETWEEN $1 AND $2 ${inScope('x.person_id')}
+          GROUP BY x.person_id, x.registration_id
+       ) n ON n.person_id = r.person_id AND n.registration_id = r.id
+       LEFT JOIN (
+         SELECT x.person_id, string_agg(x.registration_id || ':' || x.obligation_key, ' ') AS breaches
+           FROM breach x WHERE x.person_id BETWEEN $1 AND $2 ${inScope('x.person_id')}
+          GROUP BY x.person_id
+       ) b ON b.person_id = r.person_id
+       LEFT JOIN (
+         SELECT x.person_id, string_agg(x.key, ' ') AS tasks
+           FROM task x
+          WHERE x.registration_id IS NOT NULL AND x.breach_id IS NULL AND x.person_id BETWEEN $1 AND $2 ${inScope('x.person_id')}
+          GROUP BY x.person_id
+       ) t ON t.person_id = r.person_id
+      WHERE r.status = 'active' AND r.person_id BETWEEN $1 AND $2 ${inScope('r.person_id')}
+      ORDER BY r.person_id
+   ) AS registrations`
+}
+
+const nationalSlice = sliceStatement(false)
+const forceSlice = sliceStatement(true)
+
+/** An active registration as a slice's line gives it. */
+export interface ScanLine {
+  id: string
+  registration: RegistrationState
+  /** The latest visit at which the person was seen, at any time. */
+  seen: Day | undefined
+  notifications: readonly ReceivedNotification[]
+  /** What earlier scans raised for the person, separated by spaces: "registration id:obligation key" of breaches, and task keys. */
+  raised: string
+}
+
+const none: never[] = []
+const riskLevels: readonly RiskLevel[] = ['low', 'medium', 'high', 'very-high']
+const kinds: readonly ReceivedNotification['kind'][] = [
+  'initial',
+  'change',
+  'periodic',
+  'travel',
+  'travel-return',
+  'release',
+]
+
+/**
+ * A slice's text (`sliceStatement`), one registration at a time, read in one
+ * pass without cutting it into lines and fields first. A line is, by tabs:
+ * id, registered, initial notification due, last day, three flags ("t" or
+ * "f": no fixed abode, in custody, notification duties), risk level, latest
+ * visit seen, notifications, keys raised. Notifications are separated by
+ * commas, each "id kind received event departure short-notice" by spaces.
+ * Days are day numbers; an empty field is none. Anything else stops the scan.
+ */
+export class SliceLines {
+  private readonly source: string
+  private at = 0
+  constructor(source: string) {
+    this.source = source
+  }
+
+  /** The next registration; undefined after the last. */
+  next(): ScanLine | undefined {
+    if (this.at >= this.source.length) return undefined
+    const id = this.text('\t')
+    const registeredOn = this.day('\t') ?? this.fail('a registration')
+    const initialDue = this.day('\t')
+    const lastDay = this.day('\t')
+    const flags = this.text('\t')
+    if (flags.length !== 3) this.fail('a registration')
+    const registration: RegistrationState = {
+      registeredOn,
+      noFixedAbode: flags[0] === 't',
+      inCustody: flags[1] === 't',
+      notificationDuties: flags[2] === 't',
+    }
+    if (initialDue !== undefined) registration.initialDue = initialDue
+    if (lastDay !== undefined) registration.lastDay = lastDay
+    const risk = this.text('\t')
+    if (risk !== '') registration.riskLevel = this.oneOf(riskLevels, risk)
+    const seen = this.day('\t')
+    let notifications: ReceivedNotification[] = none
+    if (!this.passes('\t')) {
+      notifications = []
+      do notifications.push(this.notification())
+      while (this.passes(','))
+      if (!this.passes('\t')) this.fail('the notifications')
+    }
+    return { id, registration, seen, notifications, raised: this.text('\n') }
+  }
+
+  private notification(): ReceivedNotification {
+    const received: ReceivedNotification = {
+      id: this.text(' '),
+      kind: this.oneOf(kinds, this.text(' ')),
+      receivedOn: this.day(' ') ?? this.fail('a notification'),
+    }
+    const eventDate = this.day(' ')
+    if (eventDate !== undefined) received.eventDate = eventDate
+    const departureDate = this.day(' ')
+    if (departureDate !== undefined) received.departureDate = departureDate
+    if (this.passes('t')) received.shortNotice = true
+    else if (!this.passes('f')) this.fail('a notification')
+    return received
+  }
+
+  /** Passes `character` if it is next. */
+  private passes(character: string): boolean {
+    if (this.source.charCodeAt(this.at) !== character.charCodeAt(0)) return false
+    this.at++
+    return true
+  }
+
+  /** The text up to `separator` (or the end), passing both. */
+  private text(separator: string): string {
+    let end = this.source.indexOf(separator, this.at)
+    if (end < 0) end = this.source.length
+    const value = this.source.slice(this.at, end)
+    this.at = end + 1
+    return value
+  }
+
+  /** A day number up to `separator` (or the end), passing both; undefined for an empty field. */
+  private day(separator: string): Day | undefined {
+    const { source } = this
+    let i = this.at
+    const negative = source.charCodeAt(i) === 45 // "-"
+    if (negative) i++
+    const first = i
+    let value = 0
+    for (let c = source.charCodeAt(i); c >= 48 && c <= 57; c = source.charCodeAt(++i)) value = value * 10 + (c - 48)
+    if (i < source.length && source.charCodeAt(i) !== separator.charCodeAt(0)) this.fail('a day')
+    this.at = i + 1
+    if (i === first) return negative ? this.fail('a day') : undefined
+    return (negative ? -value : value) as Day
+  }
+
+  private oneOf<T extends string>(values: readonly T[], value: string): T {
+    return values.includes(value as T) ? (value as T) : this.fail(`a value (${JSON.stringify(value)})`)
+  }
+
+  private fail(what: string): never {
+    throw new Error(`compliance scan: cannot read ${what} at character ${this.at} of a slice`)
+  }
+}
+
+/** Every registration of a slice's text. */
+export function linesOf(text: string): ScanLine[] {
+  const lines: ScanLine[] = []
+  const read = new SliceLines(text)
+  for (let line = read.next(); line !== undefined; line = read.next()) lines.push(line)
+  return lines
+}
+
+/** Whether an earlier scan raised this key (`raised` as in `ScanLine`). */
+const raisedIn = (raised: string, key: string) => raised !== '' && raised.split(' ').includes(key)
 
 async function scanSlice(
   call: Call,
@@ -159,176 +383,164 @@ async function scanSlice(
   asOf: Day,
   asOfText: string,
 ): Promise<SliceResult> {
-  // Each statement here is cheaper than PostgreSQL's just-in-time compilation of
-  // it, and slices already run side by side, so no parallel workers either.
-  await tx.execute('SET LOCAL jit = off')
-  await tx.execute('SET LOCAL max_parallel_workers_per_gather = 0')
-  const registrations = await tx.query<ScanRegistration & Record<string, unknown>>(
-    `SELECT r.id, r.person_id, ${dayNumber('r.registered_on')} AS "registeredOn",
-            ${dayNumber('r.initial_due')} AS "initialDue", ${dayNumber('r.last_day')} AS "lastDay",
-            r.no_fixed_abode AS "noFixedAbode", r.in_custody AS "inCustody", r.notification_duties AS "notificationDuties",
-            p.risk_level AS "riskLevel", p.responsible_officer_id AS officer_id
-       FROM registration r JOIN person p ON p.id = r.person_id
-      WHERE r.status = 'active' AND r.person_id BETWEEN $1 AND $2 AND p.id BETWEEN $1 AND $2
-        AND ($3::text IS NULL OR p.managing_org_id = $3)
-      ORDER BY r.person_id`,
-    [from, to, organisationId],
+  // The statement is cheaper than PostgreSQL's just-in-time compilation of it,
+  // and slices already run side by side, so no parallel workers either.
+  await tx.query(`SELECT set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)`)
+  const [slice] = await tx.query<{ lines: string | null }>(
+    organisationId === null ? nationalSlice : forceSlice,
+    organisationId === null ? [from, to] : [from, to, organisationId],
   )
-  if (registrations.length === 0) return { registrations: 0, newBreaches: 0, newTasks: 0 }
-  // A force's scan reads only its own people's rows.
-  const ofScope =
-    organisationId === null
-      ? ''
-      : `AND x.person_id IN (SELECT id FROM person WHERE managing_org_id = $3 AND id BETWEEN $1 AND $2)`
-  const scoped = organisationId === null ? [from, to] : [from, to, organisationId]
-  const notifications = await tx.query<ScanNotification & Record<string, unknown>>(
-    `SELECT x.registration_id, x.id, x.kind, ${dayNumber('x.received_on')} AS "receivedOn",
-            ${dayNumber('x.event_date')} AS "eventDate", ${dayNumber('x.departure_date')} AS "departureDate",
-            (x.details->>'shortNotice') = 'true' AS "shortNotice"
-       FROM notification x WHERE x.person_id BETWEEN $1 AND $2 ${ofScope}`,
-    scoped,
-  )
-  // Of a person's visits the rules need only the latest that counts (visitThatCounts).
-  const visits = await tx.query<ScanVisit & Record<string, unknown>>(
-    `SELECT x.person_id, ${dayNumber('max(x.visited_on)')} AS visited_on
-       FROM home_visit x WHERE x.person_id BETWEEN $1 AND $2 AND x.outcome = $${scoped.length + 1} ${ofScope}
-      GROUP BY x.person_id`,
-    [...scoped, visitThatCounts],
-  )
-  // What earlier scans raised is not sent again (the unique keys still decide, for a scan running beside this one).
-  const raised = await tx.query<{ key: string }>(
-    `SELECT x.registration_id || ':' || x.obligation_key AS key FROM breach x
-      WHERE x.person_id BETWEEN $1 AND $2 ${ofScope}
-     UNION ALL
-     SELECT x.key FROM task x WHERE x.person_id BETWEEN $1 AND $2 AND x.registration_id IS NOT NULL ${ofScope}`,
-    scoped,
-  )
-  const known = new Set(raised.map((row) => row.key))
-
-  const byRegistration = new Map<string, ReceivedNotification[]>()
-  for (const n of notifications) {
-    const received = receivedNotificationOf(n)
-    const list = byRegistration.get(n.registration_id)
-    if (list === undefined) byRegistration.set(n.registration_id, [received])
-    else list.push(received)
-  }
-  const lastVisit = new Map<string, Day>()
-  for (const v of visits) lastVisit.set(v.person_id, v.visited_on)
-
-  const breachRows: unknown[][] = []
-  const taskRows: unknown[][] = []
-  const none: never[] = []
-  for (const row of registrations) {
-    // Visits count from the day of this registration.
-    const visitedOn = lastVisit.get(row.person_id)
+  // No active registration in the slice: no text at all.
+  const text = slice?.lines ?? null
+  if (text === null) return { registrations: 0, newBreaches: 0, newTasks: 0 }
+  const breaches: NewBreach[] = []
+  const tasks: NewTask[] = []
+  const { settings, legal } = call.app
+  // One registration at a time, each worked out as it is read.
+  const lines = new SliceLines(text)
+  let registrations = 0
+  for (let row = lines.next(); row !== undefined; row = lines.next()) {
+    registrations++
+    const { id, registration, seen } = row
     const obligations = obligationsOf({
-      registration: registrationStateOf(row),
-      notifications: byRegistration.get(row.id) ?? none,
+      registration,
+      notifications: row.notifications,
+      // Visits count from the day of this registration.
       visits:
-        visitedOn !== undefined && visitedOn >= row.registeredOn ? [{ visitedOn, outcome: visitThatCounts }] : none,
+        seen !== undefined && seen >= registration.registeredOn
+          ? [{ visitedOn: seen, outcome: visitThatCounts }]
+          : none,
       asOf,
-      settings: call.app.settings,
-      legal: call.app.legal,
+      settings,
+      legal,
     })
     for (const o of obligations) {
       if (isSuspectedBreach(o)) {
-        if (known.has(`${row.id}:${o.key}`)) continue
-        breachRows.push([
-          row.id,
-          row.person_id,
-          o.key,
-          o.kind,
-          o.provision,
-          formatDay(o.dueOn),
-          asOfText,
-          row.officer_id,
-          o.title,
-          o.status,
-        ])
+        // What earlier scans raised is not sent again (the unique keys still decide, for a scan beside this one).
+        if (raisedIn(row.raised, `${id}:${o.key}`)) continue
+        breaches.push({
+          registrationId: id,
+          key: o.key,
+          kind: o.kind,
+          provision: o.provision,
+          dueOn: formatDay(o.dueOn),
+          title: o.title,
+          late: o.status === 'met-late',
+        })
       } else if (o.holder === 'agency' && o.status === 'overdue') {
-        const key = `${row.id}:${o.key}`
-        if (known.has(key)) continue
-        taskRows.push([key, row.person_id, row.officer_id, o.kind, `${o.title} overdue`, formatDay(o.dueOn), row.id])
+        const key = `${id}:${o.key}`
+        if (raisedIn(row.raised, key)) continue
+        tasks.push({ key, registrationId: id, kind: o.kind, title: `${o.title} overdue`, dueOn: formatDay(o.dueOn) })
       }
     }
-    if (row.lastDay !== null && row.lastDay < asOf) {
-      const key = `${row.id}:end-of-period`
-      if (known.has(key)) continue
-      const lastDay = formatDay(row.lastDay)
-      taskRows.push([
+    if (registration.lastDay !== undefined && registration.lastDay < asOf) {
+      const key = `${id}:end-of-period`
+      if (raisedIn(row.raised, key)) continue
+      const lastDay = formatDay(registration.lastDay)
+      tasks.push({
         key,
-        row.person_id,
-        row.officer_id,
-        'end-of-period',
-        `Notification period ended on ${lastDay}: end the registration`,
-        lastDay,
-        row.id,
-      ])
+        registrationId: id,
+        kind: 'end-of-period',
+        title: `Notification period ended on ${lastDay}: end the registration`,
+        dueOn: lastDay,
+      })
     }
   }
+  // In key order, whatever order the lines came in: two scans at once insert the same keys
+  // in the same order, and so one waits for the other rather than deadlock.
+  breaches.sort((a, b) => compareText(a.registrationId, b.registrationId) || compareText(a.key, b.key))
+  tasks.sort((a, b) => compareText(a.key, b.key))
   return {
-    registrations: registrations.length,
-    newBreaches: await insertBreaches(tx, breachRows),
-    newTasks: await insertTasks(tx, taskRows),
+    registrations,
+    newBreaches: await insertBreaches(tx, breaches, asOfText),
+    newTasks: await insertTasks(tx, tasks),
   }
 }
 
-interface ScanRegistration extends RegistrationDays {
-  id: string
-  person_id: string
-  officer_id: string | null
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+
+interface NewBreach {
+  registrationId: string
+  key: string
+  kind: string
+  provision: string
+  dueOn: string
+  title: string
+  /** Met late rather than missed. */
+  late: boolean
 }
 
-interface ScanNotification extends NotificationDays {
-  registration_id: string
+interface NewTask {
+  key: string
+  registrationId: string
+  kind: string
+  title: string
+  dueOn: string
 }
 
-interface ScanVisit {
-  person_id: string
-  visited_on: Day
-}
+// The slice's statement reads neither the person nor their officer: rows go
+// in with the registration's person, and a task to the person's responsible
+// officer as they are when it is written. Scalar subqueries, not joins, so
+// rows go in in the order given.
+const personOf = (registrationId: string) => `(SELECT r.person_id FROM registration r WHERE r.id = ${registrationId})`
+const officerOf = (personId: string) => `(SELECT p.responsible_officer_id FROM person p WHERE p.id = ${personId})`
 
-async function insertBreaches(tx: Queryable, rows: unknown[][]): Promise<number> {
+async function insertBreaches(tx: Queryable, rows: NewBreach[], detectedOn: string): Promise<number> {
   if (rows.length === 0) return 0
-  const column = (i: number) => rows.map((r) => r[i])
   // New breaches only; a task for each, for the responsible officer, due the day it was found.
-  const inserted = await tx.query<{ id: string; person_id: string }>(
+  const inserted = await tx.query<{ id: string }>(
     `WITH input AS (
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::date[], $7::date[], $8::uuid[], $9::text[], $10::text[])
-         AS t(registration_id, person_id, obligation_key, obligation_kind, provision, due_on, detected_on, officer_id, title, status)
+       SELECT t.*, ${personOf('t.registration_id')} AS person_id
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::date[], $6::text[], $7::boolean[])
+           AS t(registration_id, obligation_key, obligation_kind, provision, due_on, title, late)
      ), added AS (
        INSERT INTO breach (id, registration_id, person_id, obligation_key, obligation_kind, provision, due_on, detected_on)
-       SELECT gen_random_uuid(), registration_id, person_id, obligation_key, obligation_kind, provision, due_on, detected_on FROM input
+       SELECT gen_random_uuid(), registration_id, person_id, obligation_key, obligation_kind, provision, due_on, $8::date FROM input
        ON CONFLICT (registration_id, obligation_key) DO NOTHING
        RETURNING id, registration_id, person_id, obligation_key
      ), tasks AS (
        INSERT INTO task (id, key, person_id, assignee_id, kind, breach_id, registration_id, title, due_on)
-       SELECT gen_random_uuid(), 'breach:' || a.id, a.person_id, i.officer_id, 'suspected-breach', a.id, a.registration_id,
-              'Suspected breach: ' || i.title || CASE WHEN i.status = 'met-late' THEN ' (late)' ELSE ' (missed)' END, i.detected_on
+       SELECT gen_random_uuid(), 'breach:' || a.id, a.person_id, ${officerOf('a.person_id')}, 'suspected-breach', a.id, a.registration_id,
+              'Suspected breach: ' || i.title || CASE WHEN i.late THEN ' (late)' ELSE ' (missed)' END, $8::date
          FROM added a JOIN input i ON i.registration_id = a.registration_id AND i.obligation_key = a.obligation_key
        ON CONFLICT (key) DO NOTHING
      ), events AS (
        INSERT INTO timeline_event (person_id, kind, summary, data, occurred_on)
        SELECT a.person_id, 'suspected-breach', 'Suspected breach: ' || i.title || ' (' || i.provision || ')',
-              json_build_object('breachId', a.id, 'obligation', a.obligation_key)::jsonb, i.detected_on
+              json_build_object('breachId', a.id, 'obligation', a.obligation_key)::jsonb, $8::date
          FROM added a JOIN input i ON i.registration_id = a.registration_id AND i.obligation_key = a.obligation_key
      )
-     SELECT id, person_id FROM added`,
-    [column(0), column(1), column(2), column(3), column(4), column(5), column(6), column(7), column(8), column(9)],
+     SELECT id FROM added`,
+    [
+      rows.map((r) => r.registrationId),
+      rows.map((r) => r.key),
+      rows.map((r) => r.kind),
+      rows.map((r) => r.provision),
+      rows.map((r) => r.dueOn),
+      rows.map((r) => r.title),
+      rows.map((r) => r.late),
+      detectedOn,
+    ],
   )
   return inserted.length
 }
 
-async function insertTasks(tx: Queryable, rows: unknown[][]): Promise<number> {
+async function insertTasks(tx: Queryable, rows: NewTask[]): Promise<number> {
   if (rows.length === 0) return 0
-  const column = (i: number) => rows.map((r) => r[i])
   return tx.execute(
     `INSERT INTO task (id, key, person_id, assignee_id, kind, title, due_on, registration_id)
-     SELECT gen_random_uuid(), key, person_id, assignee_id, kind, title, due_on, registration_id
-       FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::date[], $7::uuid[])
-         AS t(key, person_id, assignee_id, kind, title, due_on, registration_id)
+     SELECT gen_random_uuid(), key, person_id, ${officerOf('person_id')}, kind, title, due_on, registration_id
+       FROM (SELECT t.*, ${personOf('t.registration_id')} AS person_id
+               FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::date[])
+                 AS t(key, registration_id, kind, title, due_on)) AS t
      ON CONFLICT (key) DO NOTHING`,
-    [column(0), column(1), column(2), column(3), column(4), column(5), column(6)],
+    [
+      rows.map((r) => r.key),
+      rows.map((r) => r.registrationId),
+      rows.map((r) => r.kind),
+      rows.map((r) => r.title),
+      rows.map((r) => r.dueOn),
+    ],
   )
 }
 

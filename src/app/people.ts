@@ -625,7 +625,12 @@ export function personSummary(person: PersonRow) {
   }
 }
 
-export const factJson = (fact: FactRow) => ({
+export const factJson = (
+  fact: Pick<
+    FactRow,
+    'id' | 'kind' | 'data' | 'valid_from' | 'valid_to' | 'recorded_at' | 'recorded_by' | 'superseded_by'
+  >,
+) => ({
   id: fact.id,
   kind: fact.kind,
   data: fact.data,
@@ -644,56 +649,7 @@ export const factJson = (fact: FactRow) => ({
 export async function readPerson(call: Call, personId: string, options: { history?: boolean } = {}) {
   await authorised(call, 'person:read')
   return transact(call, async (tx) => {
-    const { person, reach } = await loadPersonToRead(tx, call, personId)
-    const shown = visibleSections(call.actor, reach.reach, reach.planShared as Section[])
-    const show = (section: Section) => shown.has(section)
-    // One after another: a transaction is one connection, which runs one query at a time.
-    const facts = await tx.query<FactRow & Record<string, unknown>>(
-      `SELECT * FROM person_fact WHERE person_id = $1 ${options.history ? '' : 'AND superseded_by IS NULL'}
-          ORDER BY kind, valid_from NULLS FIRST, recorded_at`,
-      [personId],
-    )
-    const registrations = show('registration')
-      ? await tx.query(
-          `SELECT id, policy_id, policy_version, status, abuse_type, mappa_category, period, relevant_date, last_day,
-                review_date, initial_due, no_fixed_abode, in_custody, registered_on, notice_served_on, ended_on,
-                end_reason, archived_on, version, determination_id
-           FROM registration WHERE person_id = $1 ORDER BY registered_on DESC`,
-          [personId],
-        )
-      : []
-    const victims = show('victims')
-      ? await tx.query('SELECT victim_id, relationship FROM victim_link WHERE person_id = $1 ORDER BY created_at', [
-          personId,
-        ])
-      : []
-    const photographs = show('description')
-      ? await tx.query(
-          `SELECT id, content_type, byte_size, width, height, taken_on, caption FROM photograph WHERE person_id = $1 ORDER BY recorded_at`,
-          [personId],
-        )
-      : []
-    const compliance = show('compliance')
-    const breaches = compliance
-      ? await tx.query(
-          `SELECT id, obligation_key, obligation_kind, provision, due_on, detected_on, status, outcome, outcome_on, version
-           FROM breach WHERE person_id = $1 ORDER BY due_on DESC`,
-          [personId],
-        )
-      : []
-    const visits = compliance
-      ? await tx.query(
-          'SELECT id, visited_on, outcome, notes FROM home_visit WHERE person_id = $1 ORDER BY visited_on DESC',
-          [personId],
-        )
-      : []
-    const notifications = compliance
-      ? await tx.query(
-          `SELECT id, registration_id, kind, received_on, event_date, departure_date, items, station
-           FROM notification WHERE person_id = $1 ORDER BY received_on DESC, received_at DESC`,
-          [personId],
-        )
-      : []
+    const { person, reach, shown, sections } = await loadRecordToRead(tx, call, personId, options.history === true)
     const hidden = sectionsHidden(shown)
     // Reads under "need to know" are flagged, so the managing organisation's review can find them.
     await consult(
@@ -707,25 +663,202 @@ export async function readPerson(call: Call, personId: string, options: { histor
       },
     )
     const byKind: Record<string, ReturnType<typeof factJson>[]> = {}
-    for (const fact of facts) {
-      const section = factSection[fact.kind]
-      if (section === undefined || !show(section)) continue
+    for (const { recorded_at_ms, ...fact } of sections.facts ?? []) {
       const list = byKind[fact.kind] ?? []
-      list.push(factJson(fact))
+      list.push(factJson({ ...fact, recorded_at: new Date(recorded_at_ms) }))
       byKind[fact.kind] = list
     }
     return {
       person: personSummary(person),
       access: { reach: reach.reach, sectionsHidden: hidden },
       facts: byKind,
-      registrations: registrations.map(camelRow),
-      victims: victims.map(camelRow),
-      photographs: photographs.map(camelRow),
-      breaches: breaches.map(camelRow),
-      visits: visits.map(camelRow),
-      notifications: notifications.map(camelRow),
+      registrations: (sections.registrations ?? []).map(camelRow),
+      victims: (sections.victims ?? []).map(camelRow),
+      photographs: (sections.photographs ?? []).map(camelRow),
+      breaches: (sections.breaches ?? []).map(camelRow),
+      visits: (sections.visits ?? []).map(camelRow),
+      notifications: (sections.notifications ?? []).map(camelRow),
     }
   })
+}
+
+/** A fact as the record's read gets it: its instant as milliseconds since 1970, made a Date in JavaScript. */
+type FactRead = Omit<FactRow, 'recorded_at' | 'person_id' | 'superseded_at'> & { recorded_at_ms: number }
+
+/** The sections of a record as one read gets them: a list for each section shown, nothing for the others. */
+interface SectionsRead {
+  facts?: FactRead[]
+  registrations?: Record<string, unknown>[]
+  victims?: Record<string, unknown>[]
+  photographs?: Record<string, unknown>[]
+  breaches?: Record<string, unknown>[]
+  visits?: Record<string, unknown>[]
+  notifications?: Record<string, unknown>[]
+}
+
+/**
+ * The person, how the reader reaches them (as loadPersonToRead finds it) and
+ * the sections of their record the reader is shown, in as few statements as
+ * the reach allows: when the reader's organisation manages the record (or the
+ * reader is the system), the person and those sections come in one statement,
+ * the sections only if the row read says so and the record is in normal use.
+ * Otherwise the reach is looked up first (reachOf), then the sections shown
+ * through it, in a second statement. No section the reader is not shown is
+ * sent back by the database.
+ */
+async function loadRecordToRead(
+  tx: Queryable,
+  call: Call,
+  personId: string,
+  history: boolean,
+): Promise<{ person: PersonRow; reach: ReachRow; shown: ReadonlySet<Section>; sections: SectionsRead }> {
+  if (!isUuid(personId)) throw new NotFound('person')
+  const actor = call.actor
+  const managingShown = visibleSections(actor, 'managing', [])
+  const params: unknown[] = [personId]
+  const sections = sectionsSql(managingShown, history, params)
+  // The sections come with the row only when it says the reader's organisation manages the record and it is in normal use.
+  let withSections = 'NULL::json'
+  if (sections !== undefined) {
+    const managing = actor.roles.includes('system')
+      ? 'true'
+      : `p.managing_org_id = $${params.push(actor.organisationId)}`
+    withSections = `CASE WHEN ${managing} AND ${inNormalUse('p')} THEN ${sections} END`
+  }
+  const rows = await tx.query<PersonRow & Record<string, unknown> & { read_sections: SectionsRead | null }>(
+    `SELECT p.*, ${withSections} AS read_sections FROM person p WHERE p.id = $1`,
+    params,
+  )
+  const row = rows[0]
+  if (row === undefined) throw new NotFound('person')
+  const { read_sections: managingSections, ...person } = row
+  if (managingSections !== null)
+    return { person, reach: { reach: 'managing', planShared: [] }, shown: managingShown, sections: managingSections }
+
+  const reach = await reachOf(tx, call, person)
+  if (reach === undefined) {
+    throw new NotFound('person', { type: 'person', id: personId, personId, reason: 'outside organisation' })
+  }
+  refuseIfOutOfUse(person, 'person', personId)
+  const shown = visibleSections(actor, reach.reach, reach.planShared as Section[])
+  const sectionParams: unknown[] = [personId]
+  const shownSections = sectionsSql(shown, history, sectionParams)
+  if (shownSections === undefined) return { person, reach, shown, sections: {} }
+  const [read] = await tx.query<{ read_sections: SectionsRead }>(
+    `SELECT ${shownSections} AS read_sections`,
+    sectionParams,
+  )
+  return { person, reach, shown, sections: read?.read_sections ?? {} }
+}
+
+/**
+ * A section's rows as a JSON list ('[]' when there are none), in the order of
+ * its query: the query as it was when it ran on its own, fenced with OFFSET 0
+ * so that nothing outside is pushed into it and it is planned as before (the
+ * same order, rows with equal sort keys included), then aggregated in that
+ * order. json_build_object keeps the columns in the order named.
+ */
+const jsonList = (columns: readonly string[], query: string, where = '') =>
+  `(SELECT coalesce(json_agg(json_build_object(${columns.map((column) => `'${column}', ${column}`).join(', ')})), '[]'::json)
+      FROM (${query} OFFSET 0) AS section${where})`
+
+const sectionList = (columns: readonly string[], table: string, orderBy: string) =>
+  jsonList(columns, `SELECT ${columns.join(', ')} FROM ${table} WHERE person_id = $1 ORDER BY ${orderBy}`)
+
+/**
+ * One SQL expression (a JSON object, a list per section shown) that reads the
+ * sections of the record of the person $1 that `shown` allows, each with the
+ * columns and order of its own query as it was; undefined when none is shown.
+ * Dates come back as "YYYY-MM-DD" text (as the database layer gives them),
+ * and a fact's instant as whole milliseconds since 1970 (what a Date holds).
+ */
+function sectionsSql(shown: ReadonlySet<Section>, history: boolean, params: unknown[]): string | undefined {
+  const parts: string[] = []
+  const kinds = Object.keys(factSection).filter((kind) => shown.has(factSection[kind] as Section))
+  if (kinds.length > 0) {
+    // All the person's facts are sorted, as before, and those of sections not shown are left out before the
+    // list is made: the ones shown keep their order, and no fact of a hidden section leaves the database.
+    const columns = ['id', 'kind', 'data', 'valid_from', 'valid_to', 'recorded_at_ms', 'recorded_by', 'superseded_by']
+    parts.push(
+      `'facts', ${jsonList(
+        columns,
+        `SELECT id, kind, data, valid_from, valid_to, floor(extract(epoch FROM recorded_at) * 1000) AS recorded_at_ms,
+                recorded_by, superseded_by
+           FROM person_fact WHERE person_id = $1 ${history ? '' : 'AND superseded_by IS NULL'}
+          ORDER BY kind, valid_from NULLS FIRST, recorded_at`,
+        ` WHERE kind = ANY($${params.push(kinds)}::text[])`,
+      )}`,
+    )
+  }
+  if (shown.has('registration')) {
+    parts.push(
+      `'registrations', ${sectionList(
+        [
+          'id',
+          'policy_id',
+          'policy_version',
+          'status',
+          'abuse_type',
+          'mappa_category',
+          'period',
+          'relevant_date',
+          'last_day',
+          'review_date',
+          'initial_due',
+          'no_fixed_abode',
+          'in_custody',
+          'registered_on',
+          'notice_served_on',
+          'ended_on',
+          'end_reason',
+          'archived_on',
+          'version',
+          'determination_id',
+        ],
+        'registration',
+        'registered_on DESC',
+      )}`,
+    )
+  }
+  if (shown.has('victims')) {
+    parts.push(`'victims', ${sectionList(['victim_id', 'relationship'], 'victim_link', 'created_at')}`)
+  }
+  if (shown.has('description')) {
+    parts.push(
+      `'photographs', ${sectionList(
+        ['id', 'content_type', 'byte_size', 'width', 'height', 'taken_on', 'caption'],
+        'photograph',
+        'recorded_at',
+      )}`,
+    )
+  }
+  if (shown.has('compliance')) {
+    parts.push(
+      `'breaches', ${sectionList(
+        [
+          'id',
+          'obligation_key',
+          'obligation_kind',
+          'provision',
+          'due_on',
+          'detected_on',
+          'status',
+          'outcome',
+          'outcome_on',
+          'version',
+        ],
+        'breach',
+        'due_on DESC',
+      )}`,
+      `'visits', ${sectionList(['id', 'visited_on', 'outcome', 'notes'], 'home_visit', 'visited_on DESC')}`,
+      `'notifications', ${sectionList(
+        ['id', 'registration_id', 'kind', 'received_on', 'event_date', 'departure_date', 'items', 'station'],
+        'notification',
+        'received_on DESC, received_at DESC',
+      )}`,
+    )
+  }
+  return parts.length === 0 ? undefined : `json_build_object(${parts.join(', ')})`
 }
 
 const sectionsHidden = (shown: ReadonlySet<Section>) => allSections.filter((section) => !shown.has(section))

@@ -68,110 +68,165 @@ export interface ObligationInput {
 
 /** Every obligation of one registration as of `asOf`, earliest deadline first. */
 export function obligationsOf(input: ObligationInput): Obligation[] {
-  const { registration, asOf } = input
-  const notifications = [...input.notifications].sort((a, b) => a.receivedOn - b.receivedOn)
-  const open = (dueOn: Day): ObligationStatus => {
-    if (asOf > dueOn) return 'overdue'
-    return asOf >= addDays(dueOn, -input.settings.dueSoonDays) ? 'due' : 'upcoming'
-  }
-  const closed = (dueOn: Day, metOn: Day): ObligationStatus => (metOn <= dueOn ? 'met' : 'met-late')
-  const inForce = (dueOn: Day) => registration.lastDay === undefined || dueOn <= registration.lastDay
+  // The compliance scan runs this for every active registration, so it is
+  // written to allocate little: no closures, no copies, no intermediate lists.
   const result: Obligation[] = []
-  if (registration.notificationDuties)
-    result.push(...notificationObligations(input, notifications, open, closed, inForce))
-  result.push(...visitObligations(input))
-  // Keys compare by code unit: the same order whatever the locale of the process.
-  return result.sort((a, b) => a.dueOn - b.dueOn || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+  if (input.registration.notificationDuties) notificationObligations(input, byReceipt(input.notifications), result)
+  visitObligations(input, result)
+  if (result.length > 1) result.sort(earliestFirst)
+  return result
 }
 
+// Keys compare by code unit: the same order whatever the locale of the process.
+const earliestFirst = (a: Obligation, b: Obligation) =>
+  a.dueOn - b.dueOn || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
+
+/** Earliest received first, in a stable order; as given when they already are. */
+function byReceipt(notifications: readonly ReceivedNotification[]): readonly ReceivedNotification[] {
+  for (let i = 1; i < notifications.length; i++) {
+    if (
+      (notifications[i] as ReceivedNotification).receivedOn < (notifications[i - 1] as ReceivedNotification).receivedOn
+    )
+      return [...notifications].sort((a, b) => a.receivedOn - b.receivedOn)
+  }
+  return notifications
+}
+
+function open(input: ObligationInput, dueOn: Day): ObligationStatus {
+  if (input.asOf > dueOn) return 'overdue'
+  return input.asOf >= addDays(dueOn, -input.settings.dueSoonDays) ? 'due' : 'upcoming'
+}
+
+const closed = (dueOn: Day, metOn: Day): ObligationStatus => (metOn <= dueOn ? 'met' : 'met-late')
+
+/** Whether a periodic notification is required at all: its deadline falls within the notification period. */
+const inForce = (registration: RegistrationState, dueOn: Day) =>
+  registration.lastDay === undefined || dueOn <= registration.lastDay
+
+/** s.83(1), s.85, s.84(1), s.86: the registrant's notifications. `notifications` earliest received first. */
 function notificationObligations(
   input: ObligationInput,
   notifications: readonly ReceivedNotification[],
-  open: (dueOn: Day) => ObligationStatus,
-  closed: (dueOn: Day, metOn: Day) => ObligationStatus,
-  inForce: (dueOn: Day) => boolean,
-): Obligation[] {
-  const { registration } = input
-  const result: Obligation[] = []
+  result: Obligation[],
+): void {
+  const { registration, settings } = input
   // s.83(1): the initial notification.
-  const initial = notifications.find((n) => n.kind === 'initial')
-  if (registration.initialDue !== undefined)
-    result.push({
-      key: 'initial',
-      kind: 'initial-notification',
-      holder: 'registrant',
-      title: 'Initial notification',
-      provision: 'SOA 2003 s.83(1)',
-      dueOn: registration.initialDue,
-      ...(initial
-        ? { status: closed(registration.initialDue, initial.receivedOn), metOn: initial.receivedOn }
-        : { status: registration.inCustody ? 'upcoming' : open(registration.initialDue) }),
-    })
+  let initial: ReceivedNotification | undefined
+  for (const n of notifications) {
+    if (n.kind === 'initial') {
+      initial = n
+      break
+    }
+  }
+  if (registration.initialDue !== undefined) {
+    const dueOn = registration.initialDue
+    result.push(
+      initial
+        ? {
+            key: 'initial',
+            kind: 'initial-notification',
+            holder: 'registrant',
+            title: 'Initial notification',
+            provision: 'SOA 2003 s.83(1)',
+            dueOn,
+            status: closed(dueOn, initial.receivedOn),
+            metOn: initial.receivedOn,
+          }
+        : {
+            key: 'initial',
+            kind: 'initial-notification',
+            holder: 'registrant',
+            title: 'Initial notification',
+            provision: 'SOA 2003 s.83(1)',
+            dueOn,
+            status: registration.inCustody ? 'upcoming' : open(input, dueOn),
+          },
+    )
+  }
 
   // s.85: periodic notification, one year (weekly with no fixed abode) after
   // the last notification under s.83, s.84 or s.85. Travel (s.86) does not restart it.
   if (initial) {
-    const counts = notifications.filter((n) => n.kind === 'initial' || n.kind === 'change' || n.kind === 'periodic')
+    const title = registration.noFixedAbode ? 'Weekly notification (no fixed abode)' : 'Annual notification'
+    const provision = registration.noFixedAbode ? 'SOA 2003 s.85; SI 2012/1876' : 'SOA 2003 s.85(1)'
     let last = initial.receivedOn
+    // The next notification that restarts the period: the first received after `last`
+    // (they are in order of receipt, and `last` only moves on).
+    let i = 0
     for (;;) {
       const dueOn = registration.noFixedAbode
-        ? addDays(last, input.settings.noFixedAbodeIntervalDays)
-        : addYears(last, input.settings.periodicIntervalYears)
-      if (!inForce(dueOn)) break
-      const next = counts.find((n) => n.receivedOn > last)
-      const base = {
-        key: `periodic:${formatKeyDay(last)}`,
-        kind: 'periodic-notification' as const,
-        holder: 'registrant' as const,
-        title: registration.noFixedAbode ? 'Weekly notification (no fixed abode)' : 'Annual notification',
-        provision: registration.noFixedAbode ? 'SOA 2003 s.85; SI 2012/1876' : 'SOA 2003 s.85(1)',
-        dueOn,
+        ? addDays(last, settings.noFixedAbodeIntervalDays)
+        : addYears(last, settings.periodicIntervalYears)
+      if (!inForce(registration, dueOn)) break
+      let next: ReceivedNotification | undefined
+      for (; i < notifications.length; i++) {
+        const n = notifications[i] as ReceivedNotification
+        if (n.receivedOn > last && (n.kind === 'initial' || n.kind === 'change' || n.kind === 'periodic')) {
+          next = n
+          break
+        }
       }
       if (next === undefined) {
-        result.push({ ...base, status: registration.inCustody ? 'upcoming' : open(dueOn) })
+        result.push({
+          key: `periodic:${formatKeyDay(last)}`,
+          kind: 'periodic-notification',
+          holder: 'registrant',
+          title,
+          provision,
+          dueOn,
+          status: registration.inCustody ? 'upcoming' : open(input, dueOn),
+        })
         break
       }
-      if (next.receivedOn > dueOn) result.push({ ...base, status: 'met-late', metOn: next.receivedOn })
+      if (next.receivedOn > dueOn)
+        result.push({
+          key: `periodic:${formatKeyDay(last)}`,
+          kind: 'periodic-notification',
+          holder: 'registrant',
+          title,
+          provision,
+          dueOn,
+          status: 'met-late',
+          metOn: next.receivedOn,
+        })
       last = next.receivedOn
     }
   }
 
-  // s.84(1): each change notified within 3 days beginning with the change.
-  for (const change of notifications) {
-    if (change.kind !== 'change' || change.eventDate === undefined) continue
-    const dueOn = lastDayOfThreeDaysBeginningWith(change.eventDate, input.legal)
-    result.push({
-      key: `change:${change.id}`,
-      kind: 'change-notification',
-      holder: 'registrant',
-      title: 'Notification of a change',
-      provision: 'SOA 2003 s.84(1)',
-      dueOn,
-      status: closed(dueOn, change.receivedOn),
-      metOn: change.receivedOn,
-    })
+  for (const n of notifications) {
+    // s.84(1): each change notified within 3 days beginning with the change.
+    if (n.kind === 'change' && n.eventDate !== undefined) {
+      const dueOn = lastDayOfThreeDaysBeginningWith(n.eventDate, input.legal)
+      result.push({
+        key: `change:${n.id}`,
+        kind: 'change-notification',
+        holder: 'registrant',
+        title: 'Notification of a change',
+        provision: 'SOA 2003 s.84(1)',
+        dueOn,
+        status: closed(dueOn, n.receivedOn),
+        metOn: n.receivedOn,
+      })
+    }
   }
 
-  // s.86 and the Travel Regulations: at least 7 days before departure, or with
-  // details not known then, before departure (the hours are the officer's check).
-  for (const travel of notifications) {
-    if (travel.kind !== 'travel' || travel.departureDate === undefined) continue
-    const dueOn = travel.shortNotice
-      ? travel.departureDate
-      : addDays(travel.departureDate, -input.settings.travelNoticeDays)
-    result.push({
-      key: `travel:${travel.id}`,
-      kind: 'travel-notification',
-      holder: 'registrant',
-      title: travel.shortNotice ? 'Travel notification (details not known 7 days ahead)' : 'Travel notification',
-      provision: 'SOA 2003 s.86; SI 2004/1220',
-      dueOn,
-      status: closed(dueOn, travel.receivedOn),
-      metOn: travel.receivedOn,
-    })
+  for (const n of notifications) {
+    // s.86 and the Travel Regulations: at least 7 days before departure, or with
+    // details not known then, before departure (the hours are the officer's check).
+    if (n.kind === 'travel' && n.departureDate !== undefined) {
+      const dueOn = n.shortNotice ? n.departureDate : addDays(n.departureDate, -settings.travelNoticeDays)
+      result.push({
+        key: `travel:${n.id}`,
+        kind: 'travel-notification',
+        holder: 'registrant',
+        title: n.shortNotice ? 'Travel notification (details not known 7 days ahead)' : 'Travel notification',
+        provision: 'SOA 2003 s.86; SI 2004/1220',
+        dueOn,
+        status: closed(dueOn, n.receivedOn),
+        metOn: n.receivedOn,
+      })
+    }
   }
-
-  return result
 }
 
 /**
@@ -181,37 +236,46 @@ function notificationObligations(
 export const visitThatCounts: Visit['outcome'] = 'seen'
 
 /** Home visits: a first one soon after registration, then at a frequency set by the risk level. */
-function visitObligations(input: ObligationInput): Obligation[] {
+function visitObligations(input: ObligationInput, result: Obligation[]): void {
   const { registration, settings, asOf } = input
   // Nobody can be visited at home while in custody.
-  if (registration.inCustody) return []
+  if (registration.inCustody) return
   const interval =
     registration.riskLevel === undefined
       ? settings.visitIntervalUnassessedDays
       : settings.visitIntervalDays[registration.riskLevel]
-  const seen = input.visits.filter((v) => v.outcome === visitThatCounts).sort((a, b) => a.visitedOn - b.visitedOn)
-  const lastSeen = seen.at(-1)
-  const firstDue = addDays(registration.registeredOn, settings.firstVisitWithinDays)
+  let lastSeen: Day | undefined
+  for (const v of input.visits) {
+    if (v.outcome === visitThatCounts && (lastSeen === undefined || v.visitedOn > lastSeen)) lastSeen = v.visitedOn
+  }
   const dueOn =
-    lastSeen === undefined ? firstDue : addDays(maxDay(lastSeen.visitedOn, registration.registeredOn), interval)
-  if (registration.lastDay !== undefined && dueOn > registration.lastDay) return []
+    lastSeen === undefined
+      ? addDays(registration.registeredOn, settings.firstVisitWithinDays)
+      : addDays(maxDay(lastSeen, registration.registeredOn), interval)
+  if (registration.lastDay !== undefined && dueOn > registration.lastDay) return
   const status: ObligationStatus =
     asOf > dueOn ? 'overdue' : asOf >= addDays(dueOn, -settings.dueSoonDays) ? 'due' : 'upcoming'
-  return [
-    {
-      key: lastSeen === undefined ? 'visit:first' : `visit:${formatKeyDay(lastSeen.visitedOn)}`,
-      kind: 'home-visit',
-      holder: 'agency',
-      title: lastSeen === undefined ? 'First home visit' : 'Home visit',
-      provision: 'Risk management (APP: management of sexual and violent offenders)',
-      dueOn,
-      status,
-    },
-  ]
+  result.push({
+    key: lastSeen === undefined ? 'visit:first' : `visit:${formatKeyDay(lastSeen)}`,
+    kind: 'home-visit',
+    holder: 'agency',
+    title: lastSeen === undefined ? 'First home visit' : 'Home visit',
+    provision: 'Risk management (APP: management of sexual and violent offenders)',
+    dueOn,
+    status,
+  })
 }
 
-/** Keys carry the ISO date, so a breach record reads plainly. */
-const formatKeyDay = (d: Day) => formatDay(d)
+/** Keys carry the ISO date, so a breach record reads plainly. Each day is written once. */
+const keyDays = new Map<Day, string>()
+function formatKeyDay(d: Day): string {
+  let text = keyDays.get(d)
+  if (text === undefined) {
+    text = formatDay(d)
+    keyDays.set(d, text)
+  }
+  return text
+}
 
 /** A registrant's obligation that was missed or met late: a suspected breach (SOA 2003 s.91). */
 export function isSuspectedBreach(obligation: Obligation): boolean {
