@@ -1,38 +1,57 @@
 import { sealAuditEntries } from '../store/audit-chain.ts'
 import type { Database } from '../store/database.ts'
+import { exportCheckpoint } from './audit-trail.ts'
 
-// The server seals the audit trail's new entries into its hash chain on a
-// short schedule (decision 0011): the delay between an entry's commit and its
+// The server's audit jobs (decision 0011). It seals new entries into the hash
+// chain on a short schedule: the delay between an entry's commit and its
 // sealing is the only time it is not yet tamper-evident, so it is kept to
-// about a second. Runs never overlap; several servers take turns at the
-// chain head's lock.
+// about a second. It may also export checkpoints of the chain's head to a
+// store outside the database (ASVS 16.4.3). Runs of a job never overlap;
+// several servers take turns at the chain head's lock.
 
-export interface AuditSealer {
-  /** Stops the schedule, then seals what is left. */
+export interface AuditJob {
+  /** Stops the schedule, waits for a run under way, then runs once more. */
   stop(): Promise<void>
 }
+
+type OnError = (error: Error) => void
 
 export function startAuditSealer(
   db: Database,
   everyMs: number,
-  onError: (error: Error) => void = (error) =>
+  onError: OnError = (error) =>
     process.stderr.write(`dasr: sealing the audit trail failed (will retry): ${error.message}\n`),
-): AuditSealer {
+): AuditJob {
+  return every(everyMs, () => sealAuditEntries(db), onError)
+}
+
+/** Exports a checkpoint to `dir` on a schedule, and on stop; each export seals first, so it covers everything before it. */
+export function startCheckpointExports(
+  db: Database,
+  dir: string,
+  everyMs: number,
+  onError: OnError = (error) =>
+    process.stderr.write(`dasr: exporting an audit checkpoint failed (will retry): ${error.message}\n`),
+): AuditJob {
+  return every(everyMs, () => exportCheckpoint(db, dir), onError)
+}
+
+/** Runs `job` `everyMs` after the end of its last run, and once more on stop; a failure is reported and retried. */
+function every(everyMs: number, job: () => Promise<unknown>, onError: OnError): AuditJob {
+  const run = () =>
+    job().then(
+      () => undefined,
+      (error: unknown) => onError(error as Error),
+    )
   let stopped = false
   let timer: NodeJS.Timeout | undefined
   let running: Promise<void> = Promise.resolve()
-  const tick = () => {
-    running = sealAuditEntries(db)
-      .then(
-        () => undefined,
-        (error: unknown) => onError(error as Error),
-      )
-      .finally(() => {
+  const schedule = () => {
+    timer = setTimeout(() => {
+      running = run().finally(() => {
         if (!stopped) schedule()
       })
-  }
-  const schedule = () => {
-    timer = setTimeout(tick, everyMs)
+    }, everyMs)
     timer.unref()
   }
   schedule()
@@ -41,40 +60,7 @@ export function startAuditSealer(
       stopped = true
       clearTimeout(timer)
       await running
-      await sealAuditEntries(db).catch((error: unknown) => onError(error as Error))
-    },
-  }
-}
-
-/**
- * Exports a checkpoint of the chain's head to `dir` on a schedule (ASVS
- * 16.4.3: a store the database's administrators cannot write), and once more
- * on stop. Each export seals first, so it covers everything written before it.
- */
-export function startCheckpointExports(
-  db: Database,
-  dir: string,
-  everyMs: number,
-  onError: (error: Error) => void = (error) =>
-    process.stderr.write(`dasr: exporting an audit checkpoint failed (will retry): ${error.message}\n`),
-): AuditSealer {
-  const exportOne = async () => {
-    const { exportCheckpoint } = await import('./audit-trail.ts')
-    await exportCheckpoint(db, dir)
-  }
-  let stopped = false
-  let running: Promise<void> = Promise.resolve()
-  const timer = setInterval(() => {
-    if (stopped) return
-    running = running.then(() => exportOne().catch((error: unknown) => onError(error as Error)))
-  }, everyMs)
-  timer.unref()
-  return {
-    async stop() {
-      stopped = true
-      clearInterval(timer)
-      await running
-      await exportOne().catch((error: unknown) => onError(error as Error))
+      await run()
     },
   }
 }

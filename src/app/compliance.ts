@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { breachOutcome, scanRequest, visitCreate } from '../contracts/register/requests.ts'
+import { riskLevel } from '../contracts/register/fields.ts'
+import { breachOutcome, notificationCreate, scanRequest, visitCreate } from '../contracts/register/requests.ts'
 import { type Day, day, formatDay } from '../domain/dates/day.ts'
 import {
   isSuspectedBreach,
@@ -13,6 +14,7 @@ import type { Queryable } from '../store/database.ts'
 import { actorIdFor, audit, authorised, type Call, recordStep, transact } from './context.ts'
 import { Conflict, NotFound, problem, StaleWrite } from './errors.ts'
 import { bumpVersion, camelRow, isUuid, loadPerson } from './people.ts'
+import { receivedNotificationOf, registrationStateOf } from './registration.ts'
 import { raiseRetentionReviewTasks } from './retention.ts'
 import { failIf, parseOrThrow } from './validate.ts'
 
@@ -253,15 +255,8 @@ export interface ScanLine {
 }
 
 const none: never[] = []
-const riskLevels: readonly RiskLevel[] = ['low', 'medium', 'high', 'very-high']
-const kinds: readonly ReceivedNotification['kind'][] = [
-  'initial',
-  'change',
-  'periodic',
-  'travel',
-  'travel-return',
-  'release',
-]
+const riskLevels: readonly RiskLevel[] = riskLevel.options
+const kinds: readonly ReceivedNotification['kind'][] = notificationCreate.shape.kind.options
 
 /**
  * A slice's text (`sliceStatement`), one registration at a time, read in one
@@ -288,16 +283,16 @@ export class SliceLines {
     const lastDay = this.day('\t')
     const flags = this.text('\t')
     if (flags.length !== 3) this.fail('a registration')
-    const registration: RegistrationState = {
+    const risk = this.text('\t')
+    const registration = registrationStateOf({
       registeredOn,
+      initialDue: initialDue ?? null,
+      lastDay: lastDay ?? null,
       noFixedAbode: flags[0] === 't',
       inCustody: flags[1] === 't',
       notificationDuties: flags[2] === 't',
-    }
-    if (initialDue !== undefined) registration.initialDue = initialDue
-    if (lastDay !== undefined) registration.lastDay = lastDay
-    const risk = this.text('\t')
-    if (risk !== '') registration.riskLevel = this.oneOf(riskLevels, risk)
+      riskLevel: risk === '' ? null : this.oneOf(riskLevels, risk),
+    })
     const seen = this.day('\t')
     let notifications: ReceivedNotification[] = none
     if (!this.passes('\t')) {
@@ -310,18 +305,13 @@ export class SliceLines {
   }
 
   private notification(): ReceivedNotification {
-    const received: ReceivedNotification = {
-      id: this.text(' '),
-      kind: this.oneOf(kinds, this.text(' ')),
-      receivedOn: this.day(' ') ?? this.fail('a notification'),
-    }
-    const eventDate = this.day(' ')
-    if (eventDate !== undefined) received.eventDate = eventDate
-    const departureDate = this.day(' ')
-    if (departureDate !== undefined) received.departureDate = departureDate
-    if (this.passes('t')) received.shortNotice = true
-    else if (!this.passes('f')) this.fail('a notification')
-    return received
+    const id = this.text(' ')
+    const kind = this.oneOf(kinds, this.text(' '))
+    const receivedOn = this.day(' ') ?? this.fail('a notification')
+    const eventDate = this.day(' ') ?? null
+    const departureDate = this.day(' ') ?? null
+    const shortNotice = this.passes('t') || (this.passes('f') ? false : this.fail('a notification'))
+    return receivedNotificationOf({ id, kind, receivedOn, eventDate, departureDate, shortNotice })
   }
 
   /** Passes `character` if it is next. */

@@ -16,7 +16,7 @@ import type { Queryable } from '../store/database.ts'
 import { canSeeRecord } from './access.ts'
 import { actorIdFor, audit, authorised, type Call, recordStep, timeline, transact } from './context.ts'
 import { Conflict, Forbidden, NotFound, problem, StaleWrite } from './errors.ts'
-import { consult, type ReachRow, reachOf } from './record-access.ts'
+import { consult, managesSql, type ReachRow, reachOf } from './record-access.ts'
 import { inNormalUse, refuseIfOutOfUse } from './restricted.ts'
 import { failIf, parseOrThrow } from './validate.ts'
 
@@ -85,12 +85,17 @@ export async function loadPersonToRead(
   )
   const person = rows[0]
   if (person === undefined) throw new NotFound('person')
+  return { person, reach: await reachToRead(tx, call, person) }
+}
+
+/** How the actor reaches a person read, or NotFound; a record out of normal use is refused. */
+async function reachToRead(tx: Queryable, call: Call, person: PersonRow): Promise<ReachRow> {
   const reach = await reachOf(tx, call, person)
   if (reach === undefined) {
-    throw new NotFound('person', { type: 'person', id: personId, personId, reason: 'outside organisation' })
+    throw new NotFound('person', { type: 'person', id: person.id, personId: person.id, reason: 'outside organisation' })
   }
-  refuseIfOutOfUse(person, 'person', personId)
-  return { person, reach }
+  refuseIfOutOfUse(person, 'person', person.id)
+  return reach
 }
 
 /**
@@ -720,10 +725,7 @@ async function loadRecordToRead(
   // The sections come with the row only when it says the reader's organisation manages the record and it is in normal use.
   let withSections = 'NULL::json'
   if (sections !== undefined) {
-    const managing = actor.roles.includes('system')
-      ? 'true'
-      : `p.managing_org_id = $${params.push(actor.organisationId)}`
-    withSections = `CASE WHEN ${managing} AND ${inNormalUse('p')} THEN ${sections} END`
+    withSections = `CASE WHEN ${managesSql(actor, 'p', params)} AND ${inNormalUse('p')} THEN ${sections} END`
   }
   const rows = await tx.query<PersonRow & Record<string, unknown> & { read_sections: SectionsRead | null }>(
     `SELECT p.*, ${withSections} AS read_sections FROM person p WHERE p.id = $1`,
@@ -735,11 +737,7 @@ async function loadRecordToRead(
   if (managingSections !== null)
     return { person, reach: { reach: 'managing', planShared: [] }, shown: managingShown, sections: managingSections }
 
-  const reach = await reachOf(tx, call, person)
-  if (reach === undefined) {
-    throw new NotFound('person', { type: 'person', id: personId, personId, reason: 'outside organisation' })
-  }
-  refuseIfOutOfUse(person, 'person', personId)
+  const reach = await reachToRead(tx, call, person)
   const shown = visibleSections(actor, reach.reach, reach.planShared as Section[])
   const sectionParams: unknown[] = [personId]
   const shownSections = sectionsSql(shown, history, sectionParams)

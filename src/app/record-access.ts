@@ -1,6 +1,8 @@
 import type { Reach } from '../domain/access/sections.ts'
 import { formatDay } from '../domain/dates/day.ts'
 import type { Queryable } from '../store/database.ts'
+import { canSeeRecord } from './access.ts'
+import type { Actor } from './actor.ts'
 import { audit, type Call } from './context.ts'
 import { ValidationFailed } from './errors.ts'
 
@@ -16,6 +18,10 @@ export interface ReachRow {
   needToKnowId?: string
 }
 
+/** `canSeeRecord` (the managing reach) in SQL over the person row `alias`, its parameter appended to `params`. */
+export const managesSql = (actor: Actor, alias: string, params: unknown[]) =>
+  actor.roles.includes('system') ? 'true' : `${alias}.managing_org_id = $${params.push(actor.organisationId)}`
+
 /** How the actor reaches the person's record, or undefined when they do not. */
 export async function reachOf(
   tx: Queryable,
@@ -23,9 +29,7 @@ export async function reachOf(
   person: { id: string; managing_org_id: string },
 ): Promise<ReachRow | undefined> {
   const actor = call.actor
-  if (actor.roles.includes('system') || actor.organisationId === person.managing_org_id) {
-    return { reach: 'managing', planShared: [] }
-  }
+  if (canSeeRecord(actor, person.managing_org_id)) return { reach: 'managing', planShared: [] }
   const rows = await tx.query<{ source: string; scope: string | null; id: string | null }>(
     `SELECT 'share' AS source, scope, NULL::text AS id FROM record_share
       WHERE person_id = $1 AND organisation_id = $2 AND revoked_on IS NULL

@@ -41,6 +41,15 @@ export async function serve(args: string[]): Promise<void> {
   const app = await appContext(db)
   // Sign-in settings and the identity provider come from the environment: a mistake stops the start.
   configureAuthentication(app)
+  // A checkpoint directory that cannot be written stops the start, rather than failing an hour later.
+  if (checkpointDir !== undefined) {
+    const { exportCheckpoint } = await import('../app/audit-trail.ts')
+    await exportCheckpoint(db, checkpointDir).catch((error: unknown) => {
+      throw new UsageError(
+        `DASR_AUDIT_CHECKPOINT_DIR: cannot export a checkpoint to ${checkpointDir}: ${(error as Error).message}`,
+      )
+    })
+  }
   const loaded = db.kind === 'pglite' ? await populateIfEmpty(app) : undefined
   const demo = db.kind === 'pglite' ? await ensureDemoUsers(db) : undefined
   const demoSignIns = demo === undefined ? [] : await ensureDemoSignIns(app, demo.actor)

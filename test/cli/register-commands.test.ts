@@ -42,6 +42,26 @@ describe('dasr migrate, scan and serve', () => {
     assert.match(bad.stderr, /^--as-of: "2026-02-30" is not a calendar date/)
   })
 
+  test('serve refuses audit settings it cannot use, naming the variable, before it listens', () => {
+    const serve = (extra: Record<string, string>) => {
+      const result = spawnSync(process.execPath, ['src/cli/dasr.ts', 'serve', '--port', '0'], {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...env, ...extra },
+        timeout: 60_000,
+      })
+      return { code: result.status, stdout: result.stdout, stderr: result.stderr }
+    }
+    const tooOften = serve({ DASR_AUDIT_SEAL_EVERY_MS: '5' })
+    assert.equal(tooOften.code, 2)
+    assert.match(tooOften.stderr, /^DASR_AUDIT_SEAL_EVERY_MS: must be a whole number of milliseconds from 10 to 60000/)
+    const notADirectory = join(dataDir, 'PG_VERSION', 'anchors')
+    const unwritable = serve({ DASR_AUDIT_CHECKPOINT_DIR: notADirectory })
+    assert.equal(unwritable.code, 2)
+    assert.match(unwritable.stderr, /^DASR_AUDIT_CHECKPOINT_DIR: cannot export a checkpoint to .*ENOTDIR/)
+    assert.doesNotMatch(unwritable.stdout, /is running at/)
+  })
+
   test('serve prints its address and a token that opens the API; /health answers', async () => {
     server = spawn(process.execPath, ['src/cli/dasr.ts', 'serve', '--port', '0'], { cwd: root, env })
     let output = ''

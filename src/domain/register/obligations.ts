@@ -103,6 +103,19 @@ const closed = (dueOn: Day, metOn: Day): ObligationStatus => (metOn <= dueOn ? '
 const inForce = (registration: RegistrationState, dueOn: Day) =>
   registration.lastDay === undefined || dueOn <= registration.lastDay
 
+/** The periodic notification due on `dueOn`, counted from the notification received on `last` (s.85). */
+function periodic(last: Day, title: string, provision: string, dueOn: Day, status: ObligationStatus): Obligation {
+  return {
+    key: `periodic:${formatKeyDay(last)}`,
+    kind: 'periodic-notification',
+    holder: 'registrant',
+    title,
+    provision,
+    dueOn,
+    status,
+  }
+}
+
 /** s.83(1), s.85, s.84(1), s.86: the registrant's notifications. `notifications` earliest received first. */
 function notificationObligations(
   input: ObligationInput,
@@ -120,28 +133,17 @@ function notificationObligations(
   }
   if (registration.initialDue !== undefined) {
     const dueOn = registration.initialDue
-    result.push(
-      initial
-        ? {
-            key: 'initial',
-            kind: 'initial-notification',
-            holder: 'registrant',
-            title: 'Initial notification',
-            provision: 'SOA 2003 s.83(1)',
-            dueOn,
-            status: closed(dueOn, initial.receivedOn),
-            metOn: initial.receivedOn,
-          }
-        : {
-            key: 'initial',
-            kind: 'initial-notification',
-            holder: 'registrant',
-            title: 'Initial notification',
-            provision: 'SOA 2003 s.83(1)',
-            dueOn,
-            status: registration.inCustody ? 'upcoming' : open(input, dueOn),
-          },
-    )
+    const obligation: Obligation = {
+      key: 'initial',
+      kind: 'initial-notification',
+      holder: 'registrant',
+      title: 'Initial notification',
+      provision: 'SOA 2003 s.83(1)',
+      dueOn,
+      status: initial ? closed(dueOn, initial.receivedOn) : registration.inCustody ? 'upcoming' : open(input, dueOn),
+    }
+    if (initial) obligation.metOn = initial.receivedOn
+    result.push(obligation)
   }
 
   // s.85: periodic notification, one year (weekly with no fixed abode) after
@@ -167,28 +169,14 @@ function notificationObligations(
         }
       }
       if (next === undefined) {
-        result.push({
-          key: `periodic:${formatKeyDay(last)}`,
-          kind: 'periodic-notification',
-          holder: 'registrant',
-          title,
-          provision,
-          dueOn,
-          status: registration.inCustody ? 'upcoming' : open(input, dueOn),
-        })
+        result.push(periodic(last, title, provision, dueOn, registration.inCustody ? 'upcoming' : open(input, dueOn)))
         break
       }
-      if (next.receivedOn > dueOn)
-        result.push({
-          key: `periodic:${formatKeyDay(last)}`,
-          kind: 'periodic-notification',
-          holder: 'registrant',
-          title,
-          provision,
-          dueOn,
-          status: 'met-late',
-          metOn: next.receivedOn,
-        })
+      if (next.receivedOn > dueOn) {
+        const late = periodic(last, title, provision, dueOn, 'met-late')
+        late.metOn = next.receivedOn
+        result.push(late)
+      }
       last = next.receivedOn
     }
   }
@@ -237,7 +225,7 @@ export const visitThatCounts: Visit['outcome'] = 'seen'
 
 /** Home visits: a first one soon after registration, then at a frequency set by the risk level. */
 function visitObligations(input: ObligationInput, result: Obligation[]): void {
-  const { registration, settings, asOf } = input
+  const { registration, settings } = input
   // Nobody can be visited at home while in custody.
   if (registration.inCustody) return
   const interval =
@@ -253,8 +241,6 @@ function visitObligations(input: ObligationInput, result: Obligation[]): void {
       ? addDays(registration.registeredOn, settings.firstVisitWithinDays)
       : addDays(maxDay(lastSeen, registration.registeredOn), interval)
   if (registration.lastDay !== undefined && dueOn > registration.lastDay) return
-  const status: ObligationStatus =
-    asOf > dueOn ? 'overdue' : asOf >= addDays(dueOn, -settings.dueSoonDays) ? 'due' : 'upcoming'
   result.push({
     key: lastSeen === undefined ? 'visit:first' : `visit:${formatKeyDay(lastSeen)}`,
     kind: 'home-visit',
@@ -262,7 +248,7 @@ function visitObligations(input: ObligationInput, result: Obligation[]): void {
     title: lastSeen === undefined ? 'First home visit' : 'Home visit',
     provision: 'Risk management (APP: management of sexual and violent offenders)',
     dueOn,
-    status,
+    status: open(input, dueOn),
   })
 }
 
